@@ -124,7 +124,7 @@ internal sealed class SiloRuntime : IGrainFactory
         {
             await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(Options.ShutdownTimeout, TimeProvider, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             RuntimeLog.ShutdownTimedOut(Logger, SiloName, Catalog.Count);
         }
