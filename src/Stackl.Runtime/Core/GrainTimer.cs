@@ -19,7 +19,13 @@ internal sealed class GrainTimer : WorkItem, IDisposable
         _period = period;
     }
 
-    public void Start() => _timer = _activation.Runtime.TimeProvider.CreateTimer(static state => ((GrainTimer)state!).OnTick(), this, _dueTime, _period);
+    public void Start()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            _timer = _activation.Runtime.TimeProvider.CreateTimer(static state => ((GrainTimer)state!).OnTick(), this, _dueTime, _period);
+        }
+    }
 
     public void Stop()
     {

@@ -150,7 +150,13 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderStore store)
                 delay = TimeSpan.Zero;
             }
 
-            var timer = runtime.TimeProvider.CreateTimer(static state => { var (service, e) = ((ReminderService, ReminderEntry))state!; _ = service.FireAsync(e); }, (this, entry), delay, Timeout.InfiniteTimeSpan);
+            // Arming often happens inside a grain's turn: the delivery must not inherit that turn's call chain.
+            ITimer timer;
+            using (ExecutionContext.SuppressFlow())
+            {
+                timer = runtime.TimeProvider.CreateTimer(static state => { var (service, e) = ((ReminderService, ReminderEntry))state!; _ = service.FireAsync(e); }, (this, entry), delay, Timeout.InfiniteTimeSpan);
+            }
+
             _armed[(entry.Grain, entry.Name)] = (entry, timer);
         }
     }

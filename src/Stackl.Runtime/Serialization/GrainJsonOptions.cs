@@ -11,7 +11,7 @@ internal sealed class GrainJsonOptions
     {
         Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, new DefaultJsonTypeInfoResolver()]),
+            TypeInfoResolver = JsonTypeInfoResolver.Combine([.. resolvers, Serialization.RuntimeJsonContext.Default, new DefaultJsonTypeInfoResolver()]),
         };
         Options.Converters.Add(new JsonStringEnumConverter());
         Options.MakeReadOnly();

@@ -186,4 +186,6 @@ public sealed class CounterGrain([PersistentState("counter")] IPersistentState<C
 [JsonSerializable(typeof(CounterState))]
 [JsonSerializable(typeof(ReminderTick))]
 [JsonSerializable(typeof(int?))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(string))]
 public sealed partial class TestGrainJsonContext : JsonSerializerContext;
