@@ -1,0 +1,110 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Stackl.Storage;
+
+/// <summary>One database: its data source, its dialect and its schema, migrated once before first use.</summary>
+/// <remarks>Stores built on the same engine share its connections; every store call awaits <see cref="EnsureReadyAsync"/>.</remarks>
+public sealed class StorageEngine : IAsyncDisposable
+{
+    private readonly IReadOnlyList<ISchemaScriptSource> _scripts;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private Task? _ready;
+
+    private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize)
+    {
+        Dialect = dialect;
+        DataSource = dataSource;
+        _scripts = [new EmbeddedSchemaScripts(typeof(StorageEngine).Assembly), .. scripts];
+        _logger = logger;
+        WriterCount = writerCount;
+        MaxBatchSize = maxBatchSize;
+    }
+
+    /// <summary>The engine's SQL dialect.</summary>
+    public StorageDialect Dialect { get; }
+
+    /// <summary>The connection source.</summary>
+    public DbDataSource DataSource { get; }
+
+    /// <summary>How many group-commit writer loops run at once.</summary>
+    public int WriterCount { get; }
+
+    /// <summary>The most writes one group commit takes.</summary>
+    public int MaxBatchSize { get; }
+
+    /// <summary>Creates an engine over a SQLite file (its folder is created).</summary>
+    /// <param name="options">The SQLite options.</param>
+    /// <param name="scripts">Further schema scripts (other assemblies' tables).</param>
+    /// <param name="logger">The storage logger.</param>
+    public static StorageEngine CreateSqlite(SqliteStorageOptions options, IEnumerable<ISchemaScriptSource> scripts, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var path = Path.GetFullPath(options.DataSource);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        return new StorageEngine(StorageDialect.Sqlite, SqliteFactory.Instance.CreateDataSource(connectionString), scripts, logger, writerCount: 1, options.MaxBatchSize);
+    }
+
+    /// <summary>Creates an engine over a PostgreSQL database.</summary>
+    /// <param name="options">The PostgreSQL options.</param>
+    /// <param name="scripts">Further schema scripts (other assemblies' tables).</param>
+    /// <param name="logger">The storage logger.</param>
+    public static StorageEngine CreatePostgres(PostgresStorageOptions options, IEnumerable<ISchemaScriptSource> scripts, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        return new StorageEngine(StorageDialect.Postgres, builder.Build(), scripts, logger, options.WriterCount, options.MaxBatchSize);
+    }
+
+    /// <summary>Opens a connection, with SQLite's per-connection settings applied.</summary>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (Dialect == StorageDialect.Sqlite)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return connection;
+    }
+
+    /// <summary>Applies the schema scripts not yet applied (once per engine; later calls return the same task).</summary>
+    /// <param name="cancellationToken">Cancels the first migration.</param>
+    public Task EnsureReadyAsync(CancellationToken cancellationToken = default)
+    {
+        var ready = _ready;
+        if (ready is { IsCompletedSuccessfully: true })
+        {
+            return ready;
+        }
+
+        lock (_lock)
+        {
+            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
+            {
+                _ready = new SchemaMigrator(this, _scripts, _logger).MigrateAsync(cancellationToken);
+            }
+
+            return _ready;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

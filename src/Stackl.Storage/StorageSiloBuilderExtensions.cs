@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Stackl.Runtime.Hosting;
+using Stackl.Runtime.Storage;
+
+namespace Stackl.Storage;
+
+/// <summary>Picks the silo's storage provider: SQLite (embedded) or PostgreSQL (cluster).</summary>
+public static class StorageSiloBuilderExtensions
+{
+    /// <summary>Stores grain state and reminders in a SQLite file (default <c>./data/stackl.db</c>); the schema is migrated before first use.</summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    public static SiloBuilder UseSqliteStorage(this SiloBuilder builder, Action<SqliteStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new SqliteStorageOptions();
+        configure?.Invoke(options);
+        return Use(builder, sp => StorageEngine.CreateSqlite(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp)));
+    }
+
+    /// <summary>Stores grain state and reminders in PostgreSQL; the schema is migrated before first use.</summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="configure">Sets at least the connection string.</param>
+    public static SiloBuilder UsePostgresStorage(this SiloBuilder builder, Action<PostgresStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new PostgresStorageOptions();
+        configure(options);
+        return Use(builder, sp => StorageEngine.CreatePostgres(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp)));
+    }
+
+    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger("Stackl.Storage");
+
+    private static SiloBuilder Use(SiloBuilder builder, Func<IServiceProvider, StorageEngine> createEngine)
+    {
+        var services = builder.Services;
+        services.RemoveAll<StorageEngine>();
+        services.RemoveAll<IGrainStateStore>();
+        services.RemoveAll<IReminderStore>();
+        services.AddSingleton(createEngine);
+        services.AddSingleton<RelationalGrainStateStore>();
+        services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<RelationalGrainStateStore>());
+        services.AddSingleton<IReminderStore>(sp => new RelationalReminderStore(sp.GetRequiredService<StorageEngine>()));
+        return builder;
+    }
+}
