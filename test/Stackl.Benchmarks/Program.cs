@@ -23,3 +23,20 @@ if (Run("runtime"))
     var (p50, p99) = await RuntimeBenchmarks.SequentialLatencyAsync(silo.GrainFactory, 200_000);
     Console.WriteLine($"(b) sequential call latency: p50 {p50:0.00} us, p99 {p99:0.00} us");
 }
+
+if (Run("storage"))
+{
+    using var sqlite = new Stackl.Testing.Databases.SqliteDatabase();
+    await using (var silo = await RuntimeBenchmarks.StartSiloAsync(s => Stackl.Storage.StorageSiloBuilderExtensions.UseSqliteStorage(s, o => o.DataSource = sqlite.Path)))
+    {
+        var writes = await RuntimeBenchmarks.StateWritesAsync(silo.GrainFactory, 64, duration);
+        Console.WriteLine($"(c) durable state writes/s, 64 grains at once, SQLite (WAL, synchronous=FULL): {writes,10:N0}");
+    }
+
+    var connectionString = await Stackl.Testing.Databases.PostgresServer.Shared.CreateDatabaseAsync("bench");
+    await using (var silo = await RuntimeBenchmarks.StartSiloAsync(s => Stackl.Storage.StorageSiloBuilderExtensions.UsePostgresStorage(s, o => o.ConnectionString = connectionString)))
+    {
+        var writes = await RuntimeBenchmarks.StateWritesAsync(silo.GrainFactory, 64, duration);
+        Console.WriteLine($"(c) durable state writes/s, 64 grains at once, PostgreSQL (local, fsync on): {writes,10:N0}");
+    }
+}
