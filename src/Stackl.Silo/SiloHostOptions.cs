@@ -1,0 +1,34 @@
+namespace Stackl.Silo;
+
+/// <summary>How the silo host picks its storage. Bound from <c>Stackl:Storage</c>.</summary>
+public sealed class SiloHostOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Stackl:Storage";
+
+    /// <summary>The environment variable that selects the provider (<c>STACKL_</c> prefix plus the section path).</summary>
+    public const string ProviderEnvironmentVariable = "STACKL_Stackl__Storage__Provider";
+
+    /// <summary>The storage provider: <c>sqlite</c> (default, a file under <c>./data</c>) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>The SQLite file. Default: <c>./data/stackl.db</c>.</summary>
+    public string SqlitePath { get; set; } = Path.Combine("data", "stackl.db");
+
+    /// <summary>The PostgreSQL connection string (required when <see cref="Provider"/> is <c>postgres</c>; never logged).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Throws with a message naming the option and the fix.</summary>
+    public void Validate()
+    {
+        if (!Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase) && !Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Stackl:Storage:Provider is '{Provider}'; use sqlite or postgres (--storage sqlite|postgres).");
+        }
+
+        if (Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new InvalidOperationException("Stackl:Storage:Provider is postgres but no connection string is set; pass --connection-string \"Host=...;Database=...;Username=...\" or set STACKL_Stackl__Storage__ConnectionString.");
+        }
+    }
+}
