@@ -40,3 +40,5 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 });
 app.Run();
+/// <summary>The silo host's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;
