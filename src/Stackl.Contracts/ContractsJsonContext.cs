@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Stackl.Contracts;
+
+/// <summary>Source-generated JSON metadata for the wire records (web defaults: camelCase, enums as strings).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(TaskSpec))]
+[JsonSerializable(typeof(TaskView))]
+[JsonSerializable(typeof(TaskStatus))]
+[JsonSerializable(typeof(DocumentView))]
+[JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(IReadOnlyList<HistoryEntry>))]
+[JsonSerializable(typeof(IReadOnlyList<TaskView>))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

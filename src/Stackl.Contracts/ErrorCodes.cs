@@ -1,0 +1,44 @@
+namespace Stackl.Contracts;
+
+/// <summary>Stable error codes of tasks and of rejected requests.</summary>
+public static class ErrorCodes
+{
+    /// <summary>No handler is registered for the topic/subtype.</summary>
+    public const string UnknownTopic = "unknown_topic";
+
+    /// <summary>The payload does not match the handler's payload type.</summary>
+    public const string InvalidPayload = "invalid_payload";
+
+    /// <summary>A document key is malformed.</summary>
+    public const string InvalidDocumentKey = "invalid_document_key";
+
+    /// <summary>The timeout is not positive or above the maximum.</summary>
+    public const string InvalidTimeout = "invalid_timeout";
+
+    /// <summary>A transaction's assert did not hold.</summary>
+    public const string AssertFailed = "assert_failed";
+
+    /// <summary>A JSON pointer named a path that does not exist.</summary>
+    public const string PathNotFound = "path_not_found";
+
+    /// <summary>A document was not at the expected version.</summary>
+    public const string VersionMismatch = "version_mismatch";
+
+    /// <summary>The task's deadline passed.</summary>
+    public const string TimedOut = "timed_out";
+
+    /// <summary>The task was cancelled.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>The handler threw.</summary>
+    public const string HandlerFailed = "handler_failed";
+
+    /// <summary>A revert action failed during rollback.</summary>
+    public const string RollbackFailed = "rollback_failed";
+
+    /// <summary>The silo running the task died before its decision; the task was rolled back.</summary>
+    public const string SiloLost = "silo_lost";
+
+    /// <summary>The requested task or document does not exist.</summary>
+    public const string NotFound = "not_found";
+}

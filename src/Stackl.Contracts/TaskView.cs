@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Stackl.Contracts;
+
+/// <summary>A task as clients see it.</summary>
+/// <param name="Id">The time-sortable id.</param>
+/// <param name="Topic">The handler's topic.</param>
+/// <param name="Subtype">The handler's subtype.</param>
+/// <param name="Source">Who produced it.</param>
+/// <param name="Payload">The payload.</param>
+/// <param name="Documents">The documents it locks, in lock (key) order.</param>
+/// <param name="Status">Its status.</param>
+/// <param name="Result">The handler's result once completed.</param>
+/// <param name="Error">Why it did not complete.</param>
+/// <param name="Attempt">The attempt number (1 for the first run).</param>
+/// <param name="Created">When it was accepted.</param>
+/// <param name="Started">When it started running.</param>
+/// <param name="Completed">When it reached a final status.</param>
+/// <param name="Deadline">When it times out.</param>
+/// <param name="Logs">Its log lines.</param>
+public sealed record TaskView(
+    string Id,
+    string Topic,
+    string Subtype,
+    string? Source,
+    JsonElement Payload,
+    IReadOnlyList<string> Documents,
+    TaskStatus Status,
+    JsonElement? Result,
+    TaskError? Error,
+    int Attempt,
+    DateTimeOffset Created,
+    DateTimeOffset? Started,
+    DateTimeOffset? Completed,
+    DateTimeOffset Deadline,
+    IReadOnlyList<TaskLogLine> Logs);

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Stackl.Contracts;
+
+namespace Stackl.Tasks.Tasks;
+
+/// <summary>A validated task as the task grain receives it.</summary>
+/// <param name="Topic">The handler's topic.</param>
+/// <param name="Subtype">The handler's subtype.</param>
+/// <param name="Source">The producer.</param>
+/// <param name="Payload">The payload.</param>
+/// <param name="Documents">The keys to lock, sorted (the lock order).</param>
+/// <param name="Timeout">The time budget.</param>
+public sealed record TaskSubmission(string Topic, string Subtype, string? Source, JsonElement Payload, IReadOnlyList<string> Documents, TimeSpan Timeout);
+
+/// <summary>The task's two-phase-commit decision, as documents with an expired lock ask for it.</summary>
+public enum TaskDecision
+{
+    /// <summary>No decision yet (or the task is gone): a document discards its staged value.</summary>
+    Undecided,
+
+    /// <summary>The decision record is written: every document must commit.</summary>
+    Commit,
+
+    /// <summary>The task is rolling back or rolled back.</summary>
+    Abort,
+}
+
+/// <summary>A durable revert action, run by the <see cref="Handlers.ITaskRevertHandler"/> of its kind on rollback.</summary>
+/// <param name="Kind">Which revert handler runs it.</param>
+/// <param name="Data">What it needs.</param>
+public sealed record RevertRecord(string Kind, JsonElement Data);
+
+/// <summary>A task's durable state.</summary>
+public sealed class TaskState
+{
+    /// <summary>The submission.</summary>
+    public TaskSubmission? Submission { get; set; }
+
+    /// <summary>The status.</summary>
+    public Contracts.TaskStatus Status { get; set; }
+
+    /// <summary>The final status a rollback ends in.</summary>
+    public Contracts.TaskStatus RollbackTarget { get; set; }
+
+    /// <summary>True once the decision record is written (the commit point).</summary>
+    public bool Committing { get; set; }
+
+    /// <summary>The handler's result.</summary>
+    public JsonElement? Result { get; set; }
+
+    /// <summary>Why it did not complete.</summary>
+    public TaskError? Error { get; set; }
+
+    /// <summary>The attempt number.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>When it was accepted.</summary>
+    public DateTimeOffset Created { get; set; }
+
+    /// <summary>When it started.</summary>
+    public DateTimeOffset? Started { get; set; }
+
+    /// <summary>When it became final.</summary>
+    public DateTimeOffset? Completed { get; set; }
+
+    /// <summary>When it times out.</summary>
+    public DateTimeOffset Deadline { get; set; }
+
+    /// <summary>Its log lines.</summary>
+    public List<TaskLogLine> Logs { get; set; } = [];
+
+    /// <summary>Revert actions in the order they were registered.</summary>
+    public List<RevertRecord> Reverts { get; set; } = [];
+}
