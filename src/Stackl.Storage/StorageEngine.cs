@@ -13,6 +13,7 @@ public sealed class StorageEngine : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private Task? _ready;
+    private GroupCommitWriter? _writer;
 
     private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize)
     {
@@ -69,6 +70,23 @@ public sealed class StorageEngine : IAsyncDisposable
         return new StorageEngine(StorageDialect.Postgres, builder.Build(), scripts, logger, options.WriterCount, options.MaxBatchSize);
     }
 
+    /// <summary>The engine's one group-commit writer, started on first use.</summary>
+    internal GroupCommitWriter Writer
+    {
+        get
+        {
+            if (_writer is { } writer)
+            {
+                return writer;
+            }
+
+            lock (_lock)
+            {
+                return _writer ??= new GroupCommitWriter(this, _logger);
+            }
+        }
+    }
+
     /// <summary>Opens a connection, with SQLite's per-connection settings applied.</summary>
     /// <param name="cancellationToken">Cancels the open.</param>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
@@ -82,6 +100,29 @@ public sealed class StorageEngine : IAsyncDisposable
         }
 
         return connection;
+    }
+
+    /// <summary>Runs a query on a pooled connection and maps each row.</summary>
+    /// <param name="query">The query.</param>
+    /// <param name="map">Maps the current row.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<List<T>> QueryAsync<T>(SqlStatement query, Func<DbDataReader, T> map, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(map);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = query.Sql;
+        query.BindTo(command.CreateParameter, command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
     }
 
     /// <summary>Applies the schema scripts not yet applied (once per engine; later calls return the same task).</summary>
@@ -106,5 +147,13 @@ public sealed class StorageEngine : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is { } writer)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await DataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -41,8 +41,7 @@ public static class StorageSiloBuilderExtensions
         services.RemoveAll<IGrainStateStore>();
         services.RemoveAll<IReminderStore>();
         services.AddSingleton(createEngine);
-        services.AddSingleton<RelationalGrainStateStore>();
-        services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<RelationalGrainStateStore>());
+        services.AddSingleton<IGrainStateStore>(sp => new RelationalGrainStateStore(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IReminderStore>(sp => new RelationalReminderStore(sp.GetRequiredService<StorageEngine>()));
         return builder;
     }

@@ -23,12 +23,11 @@ public abstract class GrainStateStoreContractTests<TEngines> : IClassFixture<TEn
     {
         _createEngine = await _engines.CreateDatabaseAsync();
         _engine = _createEngine();
-        _store = new RelationalGrainStateStore(_engine, NullLogger<RelationalGrainStateStore>.Instance);
+        _store = new RelationalGrainStateStore(_engine);
     }
 
     public async Task DisposeAsync()
     {
-        await _store.DisposeAsync();
         await _engine.DisposeAsync();
     }
 
@@ -140,11 +139,10 @@ public abstract class GrainStateStoreContractTests<TEngines> : IClassFixture<TEn
     public async Task Data_SurvivesReopeningTheDatabase()
     {
         await _store.WriteAsync(Key("durable"), Json("kept"), 0);
-        await _store.DisposeAsync();
         await _engine.DisposeAsync();
 
         _engine = _createEngine();
-        _store = new RelationalGrainStateStore(_engine, NullLogger<RelationalGrainStateStore>.Instance);
+        _store = new RelationalGrainStateStore(_engine);
         var read = await _store.ReadAsync(Key("durable"));
 
         Assert.Equal(Json("kept"), read!.Payload);
