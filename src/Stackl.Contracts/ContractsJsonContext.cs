@@ -12,4 +12,10 @@ namespace Stackl.Contracts;
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(IReadOnlyList<HistoryEntry>))]
 [JsonSerializable(typeof(IReadOnlyList<TaskView>))]
+[JsonSerializable(typeof(TaskEvent))]
+[JsonSerializable(typeof(LockView))]
+[JsonSerializable(typeof(Page<TaskView>))]
+[JsonSerializable(typeof(Page<DocumentView>))]
+[JsonSerializable(typeof(Page<HistoryEntry>))]
+[JsonSerializable(typeof(IReadOnlyList<LockView>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

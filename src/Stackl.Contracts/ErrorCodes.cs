@@ -39,6 +39,15 @@ public static class ErrorCodes
     /// <summary>The silo running the task died before its decision; the task was rolled back.</summary>
     public const string SiloLost = "silo_lost";
 
+    /// <summary>A document's lock lease ran out before the task committed.</summary>
+    public const string LockLost = "lock_lost";
+
+    /// <summary>The request is malformed (bad JSON, a wrong type, a missing field).</summary>
+    public const string InvalidRequest = "invalid_request";
+
+    /// <summary>The request body is larger than the server accepts.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+
     /// <summary>The requested task or document does not exist.</summary>
     public const string NotFound = "not_found";
 }

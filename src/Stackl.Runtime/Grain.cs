@@ -35,6 +35,14 @@ public abstract class Grain
     /// <param name="cancellationToken">Cancelled when the deactivation takes too long.</param>
     public virtual Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>While true, the idle collector does not deactivate this activation (it has work in flight outside its turns, or in-memory waiters).</summary>
+    /// <remarks>Explicit deactivation, silo shutdown and a kill still end it.</remarks>
+    protected bool KeepAlive
+    {
+        get => Activation.KeepAlive;
+        set => Activation.KeepAlive = value;
+    }
+
     /// <summary>Deactivates this activation when the current turn ends.</summary>
     protected void DeactivateOnIdle() => Activation.RequestDeactivation(DeactivationReason.Requested);
 

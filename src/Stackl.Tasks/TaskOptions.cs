@@ -18,6 +18,9 @@ public sealed class TaskOptions
     /// <summary>How often a non-final task past its deadline is driven again (the deadline reminder's period). Default: 2 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The most documents one task may lock. Default: 100.</summary>
+    public int MaxDocumentsPerTask { get; set; } = 100;
+
     /// <summary>Throws with a message naming the option and the fix.</summary>
     public void Validate()
     {
@@ -29,6 +32,11 @@ public sealed class TaskOptions
         if (CommitGrace <= TimeSpan.Zero || RecoveryInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Stackl:Tasks:CommitGrace and Stackl:Tasks:RecoveryInterval must be positive durations.");
+        }
+
+        if (MaxDocumentsPerTask < 1)
+        {
+            throw new InvalidOperationException($"Stackl:Tasks:MaxDocumentsPerTask must be at least 1 (it is {MaxDocumentsPerTask}).");
         }
     }
 }

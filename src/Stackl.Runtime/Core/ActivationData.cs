@@ -51,6 +51,9 @@ internal sealed class ActivationData : IThreadPoolWorkItem
 
     public Task Deactivated => _deactivated.Task;
 
+    /// <summary>When true the idle collector leaves the activation alone (the grain has work in flight outside its turns).</summary>
+    public bool KeepAlive { get; set; }
+
     public bool IsInvalid
     {
         get
@@ -211,7 +214,7 @@ internal sealed class ActivationData : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_status != ActivationStatus.Valid || _running || _queue.Count > 0 || Volatile.Read(ref _interleavedRunning) > 0 ||
+            if (KeepAlive || _status != ActivationStatus.Valid || _running || _queue.Count > 0 || Volatile.Read(ref _interleavedRunning) > 0 ||
                 Runtime.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastTurnEnded)) < age)
             {
                 return;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Stackl.Runtime.Storage;
 
 namespace Stackl.Runtime.Core;
 
@@ -39,7 +40,10 @@ internal sealed class GrainFactoryMethod
             if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } stateAttribute)
             {
                 var stateType = parameter.ParameterType.GetGenericArguments()[0];
-                var state = (IActivationState)Activator.CreateInstance(typeof(PersistentState<>).MakeGenericType(stateType), activation, stateAttribute.StateName)!;
+                var store = stateAttribute.StorageName is { } storageName
+                    ? services.GetKeyedService<IGrainStateStore>(storageName) ?? activation.Runtime.GrainStateStore
+                    : activation.Runtime.GrainStateStore;
+                var state = (IActivationState)Activator.CreateInstance(typeof(PersistentState<>).MakeGenericType(stateType), activation, stateAttribute.StateName, store)!;
                 states.Add(state);
                 arguments[i] = state;
             }

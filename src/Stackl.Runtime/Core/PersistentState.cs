@@ -12,11 +12,13 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
     private readonly ActivationData _activation;
     private readonly GrainStateKey _key;
     private readonly JsonTypeInfo<TState> _typeInfo;
+    private readonly IGrainStateStore _store;
     private long _version;
 
-    public PersistentState(ActivationData activation, string stateName)
+    public PersistentState(ActivationData activation, string stateName, IGrainStateStore store)
     {
         _activation = activation;
+        _store = store;
         _key = new GrainStateKey(activation.GrainId.Type, activation.GrainId.Key, stateName);
         _typeInfo = (JsonTypeInfo<TState>)activation.Runtime.JsonOptions.GetTypeInfo(typeof(TState));
     }
@@ -31,7 +33,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
     {
         var runtime = _activation.Runtime;
         runtime.ThrowIfKilled();
-        var record = await runtime.GrainStateStore.ReadAsync(_key, cancellationToken);
+        var record = await _store.ReadAsync(_key, cancellationToken);
         runtime.ThrowIfKilled();
         _version = record?.Version ?? 0;
         RecordExists = record?.Payload is not null;
@@ -45,7 +47,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
         var payload = JsonSerializer.SerializeToUtf8Bytes(State, _typeInfo);
         try
         {
-            _version = await runtime.GrainStateStore.WriteAsync(_key, payload, _version, cancellationToken);
+            _version = await _store.WriteAsync(_key, payload, _version, cancellationToken);
         }
         catch (InconsistentStateException)
         {
@@ -65,7 +67,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
         {
             try
             {
-                _version = await runtime.GrainStateStore.ClearAsync(_key, _version, cancellationToken);
+                _version = await _store.ClearAsync(_key, _version, cancellationToken);
             }
             catch (InconsistentStateException)
             {

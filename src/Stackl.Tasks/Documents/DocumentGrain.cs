@@ -1,20 +1,22 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Stackl.Contracts;
 using Stackl.Runtime;
-using Stackl.Tasks.History;
+using Stackl.Tasks.Queries;
 using Stackl.Tasks.Tasks;
 
 namespace Stackl.Tasks.Documents;
 
-/// <summary>A document grain: locks for one task at a time, stages, commits into history, and resolves expired locks.</summary>
-public sealed class DocumentGrain(
-    [PersistentState("document")] IPersistentState<DocumentState> state,
-    IDocumentHistoryStore history,
-    IOptions<TaskOptions> options) : Grain, IDocumentGrain
+/// <summary>A document grain: locks for one task at a time, stages, commits into history, hands the lock to the next waiter, and resolves expired locks.</summary>
+internal sealed class DocumentGrain(
+    [PersistentState("document", TaskStorageNames.Documents)] IPersistentState<DocumentState> state,
+    TaskEnvironment environment) : Grain, IDocumentGrain
 {
-    // Tasks waiting for the lock, first come first served; in memory because waiters poll again after a crash.
+    // Tasks waiting for the lock, first come first served. In memory: after a crash the waiters ask again.
     private readonly List<(string TaskId, DateTimeOffset LeaseUntil)> _waiters = [];
+
+    // The waiter granted the lock by the write in progress; told once the write is durable.
+    private string? _pendingHandOver;
 
     private DocumentState Document => state.State;
 
@@ -24,15 +26,15 @@ public sealed class DocumentGrain(
     /// <inheritdoc />
     public async Task<DocumentLockResult> LockAsync(string taskId, DateTimeOffset leaseUntil)
     {
-        var now = TimeProvider.GetUtcNow();
         if (Document.Owner == taskId)
         {
-            return Granted();
+            return Granted(taskId);
         }
 
-        if (Document.Owner is not null && Document.LeaseUntil < now)
+        var now = TimeProvider.GetUtcNow();
+        if (Document.Owner is { } owner && Document.LeaseUntil < now)
         {
-            await ResolveExpiredLockAsync();
+            await ResolveExpiredLockAsync(owner);
         }
 
         _waiters.RemoveAll(w => w.LeaseUntil < now);
@@ -41,44 +43,60 @@ public sealed class DocumentGrain(
             _waiters.RemoveAll(w => w.TaskId == taskId);
             Document.Owner = taskId;
             Document.LeaseUntil = leaseUntil;
-            Document.HasStaged = false;
-            Document.Staged = null;
-            await state.WriteStateAsync();
-            return Granted();
+            await WriteAsync();
+            return Granted(taskId);
+        }
+
+        if (Document.Owner == taskId)
+        {
+            // The expired lock was handed to this task as the first waiter.
+            return Granted(taskId);
         }
 
         if (!_waiters.Exists(w => w.TaskId == taskId))
         {
             _waiters.Add((taskId, leaseUntil));
+            KeepAlive = true;
         }
 
         return new DocumentLockResult(false, Document.Owner, Document.Version, null);
-
-        DocumentLockResult Granted() => new(true, taskId, Document.Version, Document.Value);
     }
 
     /// <inheritdoc />
-    public async Task StageAsync(string taskId, JsonElement? value)
+    public async Task<bool> StageAsync(string taskId, JsonElement? value)
     {
         if (Document.Owner != taskId)
         {
-            throw new InvalidOperationException($"Task {taskId} stages document {GrainKey} without holding its lock (held by {Document.Owner ?? "nobody"}).");
+            return false;
         }
 
         Document.HasStaged = true;
         Document.Staged = value;
-        await state.WriteStateAsync();
+        await WriteAsync();
+        return true;
     }
 
     /// <inheritdoc />
     public async Task CommitAsync(string taskId)
     {
+        if (Document.Owner == taskId)
+        {
+            await CommitAndUnlockAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CommitValueAsync(string taskId, JsonElement? value)
+    {
         if (Document.Owner != taskId)
         {
-            return;
+            return false;
         }
 
-        await ApplyCommitAsync();
+        Document.HasStaged = true;
+        Document.Staged = value;
+        await CommitAndUnlockAsync();
+        return true;
     }
 
     /// <inheritdoc />
@@ -87,50 +105,110 @@ public sealed class DocumentGrain(
         _waiters.RemoveAll(w => w.TaskId == taskId);
         if (Document.Owner != taskId)
         {
+            KeepAlive = Document.Owner is not null || _waiters.Count > 0;
             return;
         }
 
-        Unlock();
-        await state.WriteStateAsync();
+        UnlockAndHandOver();
+        await WriteAsync();
     }
 
-    private async Task ApplyCommitAsync()
+    /// <inheritdoc />
+    public async Task<bool> WasCommittedByAsync(string taskId)
     {
-        var owner = Document.Owner!;
-        if (Document.HasStaged)
+        if (Document.CommittedBy == taskId)
         {
-            var version = Document.Version + 1;
-            // History first, insert-if-absent: a crash before the state write re-drives the same version without duplicating it.
-            await history.AppendAsync(new HistoryEntry(GrainKey, version, owner, Document.Staged, TimeProvider.GetUtcNow()));
-            Document.Version = version;
-            Document.Value = Document.Staged;
+            return true;
         }
 
-        Unlock();
-        await state.WriteStateAsync();
+        if (Document.Owner == taskId || Document.Version == 0)
+        {
+            return false;
+        }
+
+        // A later task may have committed since: the history says whether this one did.
+        var index = environment.Services.GetService<IDocumentIndex>();
+        return index is not null && await index.WasCommittedByAsync(GrainKey, taskId);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetWaitingAsync() => Task.FromResult<IReadOnlyList<string>>([.. _waiters.Select(w => w.TaskId)]);
+
+    private DocumentLockResult Granted(string taskId) => new(true, taskId, Document.Version, Document.Value);
+
+    private async Task CommitAndUnlockAsync()
+    {
+        if (Document.HasStaged)
+        {
+            Document.Version++;
+            Document.Value = Document.Staged;
+            Document.CommittedBy = Document.Owner;
+            Document.CommittedAt = TimeProvider.GetUtcNow();
+        }
+
+        UnlockAndHandOver();
+        await WriteAsync();
     }
 
     /// <summary>The owner's lease ran out: ask it whether it decided to commit (then finish its commit) or not (then discard).</summary>
-    private async Task ResolveExpiredLockAsync()
+    private async Task ResolveExpiredLockAsync(string owner)
     {
-        var owner = GrainFactory.GetGrain<ITaskGrain>(Document.Owner!);
-        var decision = await owner.GetDecisionAsync().WaitAsync(options.Value.CommitGrace);
+        TaskDecision decision;
+        try
+        {
+            decision = await GrainFactory.GetGrain<ITaskGrain>(owner).GetDecisionAsync().WaitAsync(environment.Options.CommitGrace, TimeProvider);
+        }
+#pragma warning disable CA1031 // Without the owner's decision the lock must stay: discarding a decided commit would break atomicity.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            TasksLog.LockResolutionFailed(environment.Logger, exception, GrainKey, owner);
+            return;
+        }
+
         if (decision == TaskDecision.Commit)
         {
-            await ApplyCommitAsync();
+            await CommitAndUnlockAsync();
         }
         else
         {
-            Unlock();
-            await state.WriteStateAsync();
+            UnlockAndHandOver();
+            await WriteAsync();
         }
     }
 
-    private void Unlock()
+    /// <summary>Frees the lock and, in the same write, grants it to the first waiter whose lease still runs.</summary>
+    private void UnlockAndHandOver()
     {
         Document.Owner = null;
         Document.LeaseUntil = null;
         Document.HasStaged = false;
         Document.Staged = null;
+        var now = TimeProvider.GetUtcNow();
+        _waiters.RemoveAll(w => w.LeaseUntil < now);
+        if (_waiters.Count == 0)
+        {
+            return;
+        }
+
+        var (next, leaseUntil) = _waiters[0];
+        _waiters.RemoveAt(0);
+        Document.Owner = next;
+        Document.LeaseUntil = leaseUntil;
+        _pendingHandOver = next;
+    }
+
+    private async Task WriteAsync()
+    {
+        await state.WriteStateAsync();
+        KeepAlive = Document.Owner is not null || _waiters.Count > 0;
+        if (_pendingHandOver is { } next)
+        {
+            _pendingHandOver = null;
+
+            // Not awaited: the waiter's executor asks for the lock again when woken, so a lost signal only costs a recheck.
+            _ = GrainFactory.GetGrain<ITaskGrain>(next).LockGrantedAsync(GrainKey).ContinueWith(
+                static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace Stackl.Tasks.Documents;
 /// <param name="Granted">True when the caller holds the lock now.</param>
 /// <param name="Owner">The task holding the lock (the caller when granted).</param>
 /// <param name="Version">The committed version.</param>
-/// <param name="Value">The committed value, or null when the document does not exist.</param>
+/// <param name="Value">The committed value when granted, or null when the document does not exist.</param>
 public sealed record DocumentLockResult(bool Granted, string? Owner, long Version, JsonElement? Value);
 
 /// <summary>A document's durable state.</summary>
@@ -17,6 +17,12 @@ public sealed class DocumentState
 
     /// <summary>The committed version; every commit adds one.</summary>
     public long Version { get; set; }
+
+    /// <summary>The task that committed <see cref="Version"/>.</summary>
+    public string? CommittedBy { get; set; }
+
+    /// <summary>When <see cref="Version"/> was committed.</summary>
+    public DateTimeOffset? CommittedAt { get; set; }
 
     /// <summary>The task holding the lock.</summary>
     public string? Owner { get; set; }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stackl.Contracts;
-using Stackl.Tasks.History;
+using Microsoft.Extensions.DependencyInjection;
+using Stackl.Tasks.Queries;
 
 namespace Stackl.Tasks.Handlers;
 
@@ -109,13 +110,19 @@ public sealed class DeleteDocumentHandler : ITaskHandler
     public Task<JsonElement?> ExecuteAsync(TaskContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Stage(context.Payload.GetProperty("key").GetString()!, null);
+        var key = context.Payload.GetProperty("key").GetString()!;
+        if (context.Read(key) is null)
+        {
+            throw new TaskFailedException(ErrorCodes.NotFound, $"Document {key} does not exist, so it cannot be deleted.");
+        }
+
+        context.Stage(key, null);
         return Task.FromResult<JsonElement?>(null);
     }
 }
 
 /// <summary><c>document/restore {key, version}</c>: makes an earlier version the new current value.</summary>
-public sealed class RestoreDocumentHandler(IDocumentHistoryStore history) : ITaskHandler
+public sealed class RestoreDocumentHandler : ITaskHandler
 {
     /// <inheritdoc />
     public string Topic => "document";
@@ -137,8 +144,10 @@ public sealed class RestoreDocumentHandler(IDocumentHistoryStore history) : ITas
         ArgumentNullException.ThrowIfNull(context);
         var key = context.Payload.GetProperty("key").GetString()!;
         var version = context.Payload.GetProperty("version").GetInt64();
-        var entry = await history.GetAsync(key, version, context.CancellationToken)
-            ?? throw new TaskFailedException(ErrorCodes.NotFound, $"Document {key} has no version {version}.");
+        var history = context.Services.GetService<IDocumentIndex>()
+            ?? throw new TaskFailedException(ErrorCodes.NotFound, "This silo keeps no document history (its storage provider has no document index).");
+        var entry = await history.GetVersionAsync(key, version, context.CancellationToken)
+            ?? throw new TaskFailedException(ErrorCodes.NotFound, $"Document {key} has no version {version}; its current version is {context.Version(key)}.");
         context.Stage(key, entry.Value);
         context.Log($"restored {key} to version {version}");
         return null;

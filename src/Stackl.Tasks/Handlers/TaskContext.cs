@@ -10,18 +10,28 @@ public sealed class TaskContext
     private readonly Dictionary<string, (long Version, JsonElement? Value)> _committed;
     private readonly Dictionary<string, JsonElement?> _staged = new(StringComparer.Ordinal);
     private readonly List<TaskLogLine> _log = [];
+    private readonly TaskSubmission _submission;
     private readonly ITaskGrain _task;
+    private readonly TaskEnvironment _environment;
     private readonly TimeProvider _timeProvider;
 
-    internal TaskContext(string taskId, JsonElement payload, DateTimeOffset deadline, Dictionary<string, (long, JsonElement?)> committed, ITaskGrain task, TimeProvider timeProvider, IServiceProvider services, CancellationToken cancellationToken)
+    internal TaskContext(
+        string taskId,
+        TaskSubmission submission,
+        DateTimeOffset deadline,
+        Dictionary<string, (long, JsonElement?)> committed,
+        ITaskGrain task,
+        TaskEnvironment environment,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         TaskId = taskId;
-        Payload = payload;
+        _submission = submission;
         Deadline = deadline;
         _committed = committed;
         _task = task;
+        _environment = environment;
         _timeProvider = timeProvider;
-        Services = services;
         CancellationToken = cancellationToken;
     }
 
@@ -29,7 +39,7 @@ public sealed class TaskContext
     public string TaskId { get; }
 
     /// <summary>The task's payload.</summary>
-    public JsonElement Payload { get; }
+    public JsonElement Payload => _submission.Payload;
 
     /// <summary>When the task times out.</summary>
     public DateTimeOffset Deadline { get; }
@@ -38,14 +48,12 @@ public sealed class TaskContext
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The silo's services.</summary>
-    public IServiceProvider Services { get; }
+    public IServiceProvider Services => _environment.Services;
 
     /// <summary>The keys the task holds locks on.</summary>
     public IReadOnlyCollection<string> Documents => _committed.Keys;
 
     internal IReadOnlyDictionary<string, JsonElement?> Staged => _staged;
-
-    internal IReadOnlyList<TaskLogLine> LogLines => _log;
 
     /// <summary>Reads a locked document as this task sees it: its own staged value, else the committed one (null when absent).</summary>
     /// <param name="key">A key the task locked.</param>
@@ -64,14 +72,27 @@ public sealed class TaskContext
         _staged[key] = value?.Clone();
     }
 
-    /// <summary>Adds a log line to the task.</summary>
+    /// <summary>Adds a log line: watchers see it at once, the task stores it with its outcome.</summary>
     /// <param name="message">The line.</param>
-    public void Log(string message) => _log.Add(new TaskLogLine(_timeProvider.GetUtcNow(), message));
+    public void Log(string message)
+    {
+        var line = new TaskLogLine(_timeProvider.GetUtcNow(), message);
+        _log.Add(line);
+        _environment.Events.Publish(new TaskEvent(TaskId, TaskEvent.LogKind, Contracts.TaskStatus.Running, _submission.Topic, _submission.Subtype, line.At, message));
+    }
 
     /// <summary>Records, durably and before the side effect, how to undo it; rollback runs revert actions newest first.</summary>
+    /// <remarks>A revert may run more than once after a crash, so it must be idempotent.</remarks>
     /// <param name="kind">The <see cref="ITaskRevertHandler.Kind"/> that undoes it.</param>
     /// <param name="data">What the revert handler needs.</param>
     public Task OnRevertAsync(string kind, JsonElement data) => _task.AddRevertAsync(new RevertRecord(kind, data.Clone()));
+
+    internal IReadOnlyList<TaskLogLine> TakeLog()
+    {
+        var lines = _log.ToList();
+        _log.Clear();
+        return lines;
+    }
 
     private (long Version, JsonElement? Value) Committed(string key) =>
         _committed.TryGetValue(key, out var document)

@@ -1,14 +1,14 @@
-using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Runtime;
 
 namespace Stackl.Tasks.Tasks;
 
-/// <summary>One task: it owns its lifecycle, coordinates the two-phase commit of its documents, and rolls back what overruns.</summary>
+/// <summary>One task: it owns its lifecycle, coordinates the commit of its documents, and rolls back what fails or overruns.</summary>
+/// <remarks>Producers use <see cref="SubmitAsync"/>, <see cref="GetAsync"/>, <see cref="WaitAsync"/> and <see cref="CancelAsync"/>; the other methods belong to the task's own executor and to document grains.</remarks>
 [GrainType("task")]
 public interface ITaskGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the task (Pending), arms its deadline and starts it; a repeated submit returns the stored task.</summary>
+    /// <summary>Stores the task, arms its deadline and starts it; a repeated submit returns the stored task.</summary>
     /// <param name="submission">The validated task.</param>
     Task<TaskView> SubmitAsync(TaskSubmission submission);
 
@@ -21,37 +21,44 @@ public interface ITaskGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TaskView?> WaitAsync(TimeSpan wait);
 
+    /// <summary>Cancels the task unless it is final or already committing; returns the task (null when unknown).</summary>
+    Task<TaskView?> CancelAsync();
+
     /// <summary>The commit decision, for documents resolving an expired lock.</summary>
     [AlwaysInterleave]
     Task<TaskDecision> GetDecisionAsync();
 
-    /// <summary>Cancels the task unless it is final or already decided to commit; returns the task.</summary>
-    Task<TaskView?> CancelAsync();
-
-    /// <summary>Executor: moves Pending to Running; false when the task must not run (cancelled, timed out, final).</summary>
-    Task<bool> MarkRunningAsync();
-
-    /// <summary>Executor: appends log lines.</summary>
-    /// <param name="lines">The lines.</param>
-    Task AppendLogAsync(IReadOnlyList<TaskLogLine> lines);
+    /// <summary>A document handed its lock to this task: wakes the executor waiting for it.</summary>
+    /// <param name="documentKey">The document.</param>
+    [AlwaysInterleave]
+    Task LockGrantedAsync(string documentKey);
 
     /// <summary>Executor: records a revert action durably before its side effect.</summary>
     /// <param name="revert">The action.</param>
     Task AddRevertAsync(RevertRecord revert);
 
-    /// <summary>Executor: writes the decision record (the commit point); false when the task is rolling back or past its deadline.</summary>
-    /// <param name="result">The handler's result.</param>
-    Task<bool> DecideCommitAsync(JsonElement? result);
+    /// <summary>Executor: keeps cancel and deadline from starting a rollback while one document commits alone; false when the task must not commit.</summary>
+    Task<bool> BeginOnePhaseCommitAsync();
 
-    /// <summary>Executor: every document committed; the task completes.</summary>
-    Task CompleteAsync();
+    /// <summary>Executor: writes the decision record (the commit point) with the outcome; false when the task is rolling back or past its deadline.</summary>
+    /// <param name="outcome">The handler's result and log lines.</param>
+    Task<bool> DecideCommitAsync(TaskOutcome outcome);
 
-    /// <summary>Executor: the handler failed; the task rolls back and ends with <paramref name="error"/>.</summary>
+    /// <summary>Executor: the task completes; false when it may not (rolling back, or past its deadline with nothing committed).</summary>
+    /// <param name="outcome">The result and log lines not stored yet.</param>
+    Task<bool> CompleteAsync(TaskOutcome outcome);
+
+    /// <summary>Executor: the handler failed or the lock was lost; the task rolls back and ends with <paramref name="error"/>.</summary>
     /// <param name="status">The final status (Failed or TimedOut).</param>
     /// <param name="error">Why.</param>
-    Task FailAsync(Contracts.TaskStatus status, TaskError error);
+    /// <param name="logs">Log lines not stored yet.</param>
+    Task FailAsync(Contracts.TaskStatus status, TaskError error, IReadOnlyList<TaskLogLine> logs);
 
     /// <summary>Rollback driver: documents released and reverts run; the task becomes final.</summary>
     /// <param name="revertError">The failure of a revert action, which makes the task RollbackFailed.</param>
     Task FinishRollbackAsync(TaskError? revertError);
+
+    /// <summary>Recovery driver: whether the one document of a task whose executor died was committed by it.</summary>
+    /// <param name="committed">True when the document holds the task's commit.</param>
+    Task FinishRecoveryAsync(bool committed);
 }

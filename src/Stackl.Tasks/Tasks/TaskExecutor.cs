@@ -7,199 +7,259 @@ using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tasks;
 
-/// <summary>The work of one task outside its grain's turn: take locks in key order, run the handler, stage, decide, commit; or roll back.</summary>
-/// <remarks>It touches no grain state: everything it learns goes back to the task grain through grain calls.</remarks>
+/// <summary>The work of one task outside its grain's turn: take locks in key order, run the handler, commit; or roll back, or recover.</summary>
+/// <remarks>
+/// It touches no grain state: everything it learns goes back to the task grain through grain calls. A crash (the silo stops, or an
+/// injected fault) simply ends it: the task's deadline reminder recovers the task in its next activation.
+/// </remarks>
 internal sealed class TaskExecutor(
     string taskId,
     TaskSubmission submission,
     DateTimeOffset deadline,
-    DateTimeOffset leaseUntil,
-    ITaskHandler? handler,
+    TaskEnvironment environment,
     IGrainFactory grains,
-    FaultInjector faults,
-    TimeProvider timeProvider,
-    IServiceProvider services)
+    TimeProvider timeProvider)
 {
-    private static readonly TimeSpan s_maxLockBackoff = TimeSpan.FromMilliseconds(50);
+    // A document hands its lock over with a signal; this recheck only bounds the cost of a lost signal.
+    private static readonly TimeSpan s_lockRecheck = TimeSpan.FromMilliseconds(250);
 
     private ITaskGrain Self => grains.GetGrain<ITaskGrain>(taskId);
 
-    public async Task RunAsync(CancellationToken cancelled, CancellationToken siloStopping)
+    private DateTimeOffset LeaseUntil => deadline + environment.Options.CommitGrace;
+
+    /// <summary>Runs the task: locks, handler, then the cheapest commit the laws allow.</summary>
+    /// <remarks>
+    /// Nothing staged: the task completes. One document written and no result: that document's commit is the commit point (one write).
+    /// Otherwise two-phase: stage everywhere, write the decision record, commit everywhere.
+    /// </remarks>
+    public async Task RunAsync(ITaskHandler handler, CancellationToken cancelled, CancellationToken siloStopping)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, siloStopping);
         var remaining = deadline - timeProvider.GetUtcNow();
         linked.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         var token = linked.Token;
-        var acquired = new List<string>();
-        var decided = false;
+        var held = new List<string>();
+
+        // Once the commit is decided (or the silo is gone) the locks belong to the commit or to recovery, not to this method.
+        var settled = false;
         TaskContext? context = null;
         try
         {
-            if (!await Self.MarkRunningAsync())
-            {
-                return;
-            }
-
             var committed = new Dictionary<string, (long, JsonElement?)>(StringComparer.Ordinal);
             foreach (var key in submission.Documents)
             {
                 committed[key] = await AcquireAsync(key, token);
-                acquired.Add(key);
+                held.Add(key);
             }
 
-            faults.Hit(FaultPoint.AfterLock, taskId);
-            context = new TaskContext(taskId, submission.Payload, deadline, committed, Self, timeProvider, services, token);
-            var result = await handler!.ExecuteAsync(context);
+            environment.Faults.Hit(FaultPoint.AfterLock, taskId);
+            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, timeProvider, token);
+            var result = await handler.ExecuteAsync(context);
             token.ThrowIfCancellationRequested();
-            await FlushLogAsync(context);
-            foreach (var (key, value) in context.Staged)
+            var outcome = new TaskOutcome(result?.Clone(), context.TakeLog());
+            var written = context.Staged;
+            if (written.Count == 0)
             {
-                await grains.GetGrain<IDocumentGrain>(key).StageAsync(taskId, value);
+                settled = await Self.CompleteAsync(outcome);
+                if (settled)
+                {
+                    await ReleaseAsync(held);
+                }
             }
-
-            faults.Hit(FaultPoint.AfterStaging, taskId);
-            decided = await Self.DecideCommitAsync(result?.Clone());
-            if (!decided)
+            else if (written.Count == 1 && outcome.Result is null)
             {
-                return;
+                settled = await CommitOnePhaseAsync(written.Single(), outcome, held);
             }
-
-            faults.Hit(FaultPoint.AfterDecision, taskId);
-            await CommitAllAsync(siloStopping);
+            else
+            {
+                await Task.WhenAll(written.Select(w => StageAsync(w.Key, w.Value)));
+                environment.Faults.Hit(FaultPoint.AfterStaging, taskId);
+                settled = await Self.DecideCommitAsync(outcome);
+                if (settled)
+                {
+                    environment.Faults.Hit(FaultPoint.AfterDecision, taskId);
+                    await CommitAllAsync(siloStopping);
+                }
+            }
         }
-        catch (Exception exception) when (exception is InjectedFaultException or SiloUnavailableException || siloStopping.IsCancellationRequested)
+        catch (Exception exception) when (IsCrash(exception, siloStopping))
         {
-            // A crash (real or injected): the deadline reminder drives the task to a final status after recovery.
-            decided = true;
+            settled = true;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            await FlushLogAsync(context);
-            if (timeProvider.GetUtcNow() >= deadline)
+            // Cancelled by the task grain: its rollback is already running. Otherwise the deadline passed here first.
+            if (!cancelled.IsCancellationRequested)
             {
-                await Self.FailAsync(TaskStatus.TimedOut, new TaskError(ErrorCodes.TimedOut, $"The task did not finish within its timeout of {submission.Timeout.TotalSeconds:0.###} s; nothing was changed."));
+                await TryAsync(() => Self.FailAsync(TaskStatus.TimedOut, TimedOutError(), context?.TakeLog() ?? []), siloStopping);
             }
         }
         catch (TaskFailedException failure)
         {
-            await FlushLogAsync(context);
-            await Self.FailAsync(TaskStatus.Failed, new TaskError(failure.Code, failure.Message));
+            await TryAsync(() => Self.FailAsync(TaskStatus.Failed, new TaskError(failure.Code, failure.Message), context?.TakeLog() ?? []), siloStopping);
         }
 #pragma warning disable CA1031 // Any handler exception fails the task with its message; nothing may escape the executor.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            await FlushLogAsync(context);
-            await Self.FailAsync(TaskStatus.Failed, new TaskError(ErrorCodes.HandlerFailed, $"{exception.GetType().Name}: {exception.Message}"));
+            await TryAsync(() => Self.FailAsync(TaskStatus.Failed, new TaskError(ErrorCodes.HandlerFailed, $"{exception.GetType().Name}: {exception.Message}"), context?.TakeLog() ?? []), siloStopping);
         }
         finally
         {
-            if (!decided)
+            if (!settled)
             {
-                // Locks this executor took after a rollback had released the documents would otherwise wait for their lease.
-                foreach (var key in acquired)
-                {
-                    await ReleaseQuietlyAsync(key);
-                }
+                // Locks taken after a rollback released the documents would otherwise wait for their lease.
+                await TryAsync(() => ReleaseAsync(held), siloStopping);
             }
         }
     }
 
+    /// <summary>Commits every document of a task whose decision record is written, then completes the task; re-driven after a crash.</summary>
     public async Task CommitAllAsync(CancellationToken siloStopping)
     {
-        try
-        {
-            var first = true;
-            foreach (var key in submission.Documents)
+        await TryAsync(
+            async () =>
             {
-                await grains.GetGrain<IDocumentGrain>(key).CommitAsync(taskId);
-                if (first && submission.Documents.Count > 1)
+                var documents = submission.Documents;
+                if (documents.Count > 0)
                 {
-                    faults.Hit(FaultPoint.BetweenCommits, taskId);
+                    await Document(documents[0]).CommitAsync(taskId);
+                    if (documents.Count > 1)
+                    {
+                        environment.Faults.Hit(FaultPoint.BetweenCommits, taskId);
+                        await Task.WhenAll(documents.Skip(1).Select(key => Document(key).CommitAsync(taskId)));
+                    }
                 }
 
-                first = false;
-            }
-
-            await Self.CompleteAsync();
-        }
-        catch (Exception exception) when (exception is InjectedFaultException or SiloUnavailableException || siloStopping.IsCancellationRequested)
-        {
-            // The deadline reminder re-drives the commits (they are idempotent).
-        }
+                await Self.CompleteAsync(TaskOutcome.Empty);
+            },
+            siloStopping);
     }
 
-    public async Task RollBackAsync(IReadOnlyList<RevertRecord> reverts, HandlerRegistry registry, CancellationToken siloStopping)
+    /// <summary>Releases every document (discarding staged values), runs revert actions newest first, and ends the rollback.</summary>
+    public async Task RollBackAsync(IReadOnlyList<RevertRecord> reverts, CancellationToken siloStopping)
     {
-        try
-        {
-            foreach (var key in submission.Documents)
+        await TryAsync(
+            async () =>
             {
-                await grains.GetGrain<IDocumentGrain>(key).ReleaseAsync(taskId);
-            }
-
-            faults.Hit(FaultPoint.DuringRevert, taskId);
-            TaskError? revertError = null;
-            for (var i = reverts.Count - 1; i >= 0; i--)
-            {
-                var revert = reverts[i];
-                try
+                await ReleaseAsync(submission.Documents);
+                environment.Faults.Hit(FaultPoint.DuringRevert, taskId);
+                TaskError? revertError = null;
+                for (var i = reverts.Count - 1; i >= 0; i--)
                 {
-                    var revertHandler = registry.GetRevert(revert.Kind) ?? throw new InvalidOperationException($"No revert handler for kind '{revert.Kind}'.");
-                    await revertHandler.RevertAsync(revert.Data, siloStopping);
-                }
+                    var revert = reverts[i];
+                    try
+                    {
+                        var revertHandler = environment.Handlers.GetRevert(revert.Kind) ?? throw new InvalidOperationException($"no revert handler is registered for kind '{revert.Kind}'");
+                        await revertHandler.RevertAsync(revert.Data, siloStopping);
+                    }
 #pragma warning disable CA1031 // A failing revert is recorded on the task (RollbackFailed), never dropped.
-                catch (Exception exception) when (!siloStopping.IsCancellationRequested)
+                    catch (Exception exception) when (!IsCrash(exception, siloStopping))
 #pragma warning restore CA1031
-                {
-                    revertError = new TaskError(ErrorCodes.RollbackFailed, $"Revert action {i + 1} ({revert.Kind}) failed: {exception.Message}. The side effect may still be in place; it needs a person.");
-                    break;
+                    {
+                        revertError = new TaskError(ErrorCodes.RollbackFailed, $"Revert action {i + 1} of {reverts.Count} ({revert.Kind}) failed: {exception.Message}. Its side effect may still be in place and needs a person.");
+                        break;
+                    }
                 }
-            }
 
-            await Self.FinishRollbackAsync(revertError);
-        }
-        catch (Exception exception) when (exception is InjectedFaultException or SiloUnavailableException || siloStopping.IsCancellationRequested)
+                await Self.FinishRollbackAsync(revertError);
+            },
+            siloStopping);
+    }
+
+    /// <summary>For a running task whose executor died: asks each document whether the task committed there (a one-phase commit).</summary>
+    public async Task RecoverAsync(CancellationToken siloStopping)
+    {
+        await TryAsync(
+            async () =>
+            {
+                var committed = false;
+                foreach (var key in submission.Documents)
+                {
+                    if (await Document(key).WasCommittedByAsync(taskId))
+                    {
+                        committed = true;
+                        break;
+                    }
+                }
+
+                await Self.FinishRecoveryAsync(committed);
+            },
+            siloStopping);
+    }
+
+    private static bool IsCrash(Exception exception, CancellationToken siloStopping) =>
+        exception is InjectedFaultException or SiloUnavailableException || siloStopping.IsCancellationRequested;
+
+    private async Task<bool> CommitOnePhaseAsync(KeyValuePair<string, JsonElement?> write, TaskOutcome outcome, List<string> held)
+    {
+        if (!await Self.BeginOnePhaseCommitAsync())
         {
-            // The deadline reminder re-drives the rollback.
+            return false;
         }
+
+        environment.Faults.Hit(FaultPoint.AfterStaging, taskId);
+        if (!await Document(write.Key).CommitValueAsync(taskId, write.Value))
+        {
+            await Self.FailAsync(TaskStatus.Failed, LockLost(write.Key), outcome.Logs);
+            return false;
+        }
+
+        environment.Faults.Hit(FaultPoint.AfterDecision, taskId);
+        await Self.CompleteAsync(outcome);
+        await ReleaseAsync(held.Where(key => key != write.Key));
+        return true;
     }
 
     private async Task<(long, JsonElement?)> AcquireAsync(string key, CancellationToken token)
     {
-        var document = grains.GetGrain<IDocumentGrain>(key);
-        var backoff = TimeSpan.FromMilliseconds(1);
+        var document = Document(key);
         while (true)
         {
-            var result = await document.LockAsync(taskId, leaseUntil);
+            var result = await document.LockAsync(taskId, LeaseUntil);
             if (result.Granted)
             {
                 return (result.Version, result.Value);
             }
 
-            await Task.Delay(backoff, timeProvider, token);
-            backoff = backoff * 2 < s_maxLockBackoff ? backoff * 2 : s_maxLockBackoff;
+            await environment.LockSignals.WaitAsync(taskId, key, s_lockRecheck, timeProvider, token);
         }
     }
 
-    private async Task FlushLogAsync(TaskContext? context)
+    private async Task StageAsync(string key, JsonElement? value)
     {
-        if (context is { LogLines.Count: > 0 })
+        if (!await Document(key).StageAsync(taskId, value))
         {
-            await Self.AppendLogAsync([.. context.LogLines]);
+            throw new TaskFailedException(ErrorCodes.LockLost, LockLost(key).Message);
         }
     }
 
-    private async Task ReleaseQuietlyAsync(string key)
+    private Task ReleaseAsync(IEnumerable<string> keys) => Task.WhenAll(keys.Select(key => Document(key).ReleaseAsync(taskId)));
+
+    private IDocumentGrain Document(string key) => grains.GetGrain<IDocumentGrain>(key);
+
+    private TaskError TimedOutError() =>
+        new(ErrorCodes.TimedOut, $"The task did not finish within its timeout of {submission.Timeout.TotalSeconds:0.###} s; nothing was changed.");
+
+    private TaskError LockLost(string key) =>
+        new(ErrorCodes.LockLost, $"The task lost its lock on {key} (the lock's lease ran out before the commit); nothing was changed.");
+
+    /// <summary>Runs a step whose failure the deadline reminder repairs: a crash ends it quietly, anything else is logged.</summary>
+    private async Task TryAsync(Func<Task> step, CancellationToken siloStopping)
     {
         try
         {
-            await grains.GetGrain<IDocumentGrain>(key).ReleaseAsync(taskId);
+            await step();
         }
-#pragma warning disable CA1031 // Best effort: the lock's lease frees it anyway.
-        catch (Exception)
+        catch (Exception exception) when (IsCrash(exception, siloStopping))
+        {
+            // The next activation of the task recovers it.
+        }
+#pragma warning disable CA1031 // The reminder re-drives the task; an exception here must not go unobserved.
+        catch (Exception exception)
 #pragma warning restore CA1031
         {
+            TasksLog.DriverFailed(environment.Logger, exception, taskId);
         }
     }
 }

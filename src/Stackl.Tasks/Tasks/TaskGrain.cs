@@ -1,9 +1,5 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Stackl.Contracts;
 using Stackl.Runtime;
-using Stackl.Tasks.Documents;
-using Stackl.Tasks.Handlers;
 using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tasks;
@@ -11,26 +7,38 @@ namespace Stackl.Tasks.Tasks;
 /// <summary>The task grain: persists every transition before reporting it, runs its handler outside its turn, and drives commit or rollback to a final status.</summary>
 /// <remarks>
 /// The deadline is a durable reminder (repeating at the recovery interval until the task is final) plus a precise in-memory timer.
-/// After a crash the reminder reactivates the task: a task whose decision record is written finishes its commit; any other non-final task rolls back.
+/// After a crash any activation recovers the task: a task whose decision record is written finishes its commit, a task rolling back
+/// finishes its rollback, and a running task whose executor died asks its documents whether it committed, then completes or rolls back.
 /// </remarks>
-public sealed class TaskGrain(
-    [PersistentState("task")] IPersistentState<TaskState> state,
-    HandlerRegistry handlers,
-    FaultInjector faults,
-    IOptions<TaskOptions> options,
-    IServiceProvider services) : Grain, ITaskGrain, IRemindable
+internal sealed class TaskGrain(
+    [PersistentState("task", TaskStorageNames.Tasks)] IPersistentState<TaskState> state,
+    TaskEnvironment environment) : Grain, ITaskGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
-    private const int MaxLogLines = 1000;
 
     private readonly TaskCompletionSource _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _executorCancel;
     private Task? _driver;
+    private DriverKind _driverKind;
     private IDisposable? _deadlineTimer;
+
+    // True from BeginOnePhaseCommitAsync until the task completes or fails: the document's commit decides, so no rollback may start.
+    private bool _onePhaseInFlight;
+
+    private enum DriverKind
+    {
+        None,
+        Executor,
+        Commit,
+        Rollback,
+        Recovery,
+    }
 
     private TaskState Current => state.State;
 
     private bool IsFinal => Current.Status.IsFinal();
+
+    private bool DriverRunning => _driver is { IsCompleted: false };
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -46,6 +54,7 @@ public sealed class TaskGrain(
             return;
         }
 
+        KeepAlive = true;
         ArmDeadlineTimer();
         await RecoverAsync();
     }
@@ -63,26 +72,43 @@ public sealed class TaskGrain(
         state.State = new TaskState
         {
             Submission = submission,
-            Status = TaskStatus.Pending,
+            // The task starts at once, so it is stored as Running; Pending stays for tasks whose start is deferred.
+            Status = TaskStatus.Running,
             Created = now,
+            Started = now,
             Deadline = now + submission.Timeout,
             Attempt = 1,
         };
-        await state.WriteStateAsync();
-        await RegisterOrUpdateReminderAsync(DeadlineReminder, submission.Timeout, options.Value.RecoveryInterval);
+
+        // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
+        await Task.WhenAll(
+            state.WriteStateAsync(),
+            RegisterOrUpdateReminderAsync(DeadlineReminder, submission.Timeout, environment.Options.RecoveryInterval));
+        KeepAlive = true;
+        Publish();
         ArmDeadlineTimer();
         StartExecutor();
         return View()!;
     }
 
     /// <inheritdoc />
-    public Task<TaskView?> GetAsync() => Task.FromResult(View());
+    public Task<TaskView?> GetAsync()
+    {
+        if (!state.RecordExists)
+        {
+            // Nothing to keep in memory for an unknown id.
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(View());
+    }
 
     /// <inheritdoc />
     public async Task<TaskView?> WaitAsync(TimeSpan wait)
     {
         if (!state.RecordExists)
         {
+            DeactivateOnIdle();
             return null;
         }
 
@@ -99,20 +125,15 @@ public sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public Task<TaskDecision> GetDecisionAsync() => Task.FromResult(
-        Current.Committing || Current.Status == TaskStatus.Completed ? TaskDecision.Commit
-        : Current.Status == TaskStatus.RollingBack || IsFinal ? TaskDecision.Abort
-        : TaskDecision.Undecided);
-
-    /// <inheritdoc />
     public async Task<TaskView?> CancelAsync()
     {
         if (!state.RecordExists)
         {
+            DeactivateOnIdle();
             return null;
         }
 
-        if (!IsFinal && !Current.Committing)
+        if (!IsFinal && !Current.Committing && !_onePhaseInFlight)
         {
             await BeginRollbackAsync(TaskStatus.Cancelled, new TaskError(ErrorCodes.Cancelled, "The task was cancelled before it committed; nothing was changed."));
         }
@@ -121,36 +142,23 @@ public sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> MarkRunningAsync()
-    {
-        if (Current.Status == TaskStatus.Running)
-        {
-            return true;
-        }
-
-        if (Current.Status != TaskStatus.Pending)
-        {
-            return false;
-        }
-
-        Current.Status = TaskStatus.Running;
-        Current.Started = TimeProvider.GetUtcNow();
-        await state.WriteStateAsync();
-        return true;
-    }
+    public Task<TaskDecision> GetDecisionAsync() => Task.FromResult(
+        Current.Committing || Current.Status == TaskStatus.Completed ? TaskDecision.Commit
+        : Current.Status == TaskStatus.RollingBack || IsFinal ? TaskDecision.Abort
+        : TaskDecision.Undecided);
 
     /// <inheritdoc />
-    public async Task AppendLogAsync(IReadOnlyList<TaskLogLine> lines)
+    public Task LockGrantedAsync(string documentKey)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        Current.Logs.AddRange(lines.Take(MaxLogLines - Current.Logs.Count));
-        await state.WriteStateAsync();
+        environment.LockSignals.Signal(GrainKey, documentKey);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task AddRevertAsync(RevertRecord revert)
     {
-        if (Current.Status != TaskStatus.Running)
+        ArgumentNullException.ThrowIfNull(revert);
+        if (Current.Status != TaskStatus.Running || Current.Committing)
         {
             throw new TaskFailedException(ErrorCodes.Cancelled, $"Task {GrainKey} is {Current.Status}; it takes no new side effects.");
         }
@@ -160,36 +168,71 @@ public sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> DecideCommitAsync(JsonElement? result)
+    public Task<bool> BeginOnePhaseCommitAsync()
     {
+        if (Current.Status != TaskStatus.Running || Current.Committing || TimeProvider.GetUtcNow() >= Current.Deadline)
+        {
+            return Task.FromResult(false);
+        }
+
+        _onePhaseInFlight = true;
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DecideCommitAsync(TaskOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
         if (Current.Status != TaskStatus.Running || TimeProvider.GetUtcNow() >= Current.Deadline)
         {
             return false;
         }
 
         Current.Committing = true;
-        Current.Result = result;
+        Current.Result = outcome.Result;
+        Current.AddLogs(outcome.Logs);
         await state.WriteStateAsync();
         return true;
     }
 
     /// <inheritdoc />
-    public async Task CompleteAsync()
+    public async Task<bool> CompleteAsync(TaskOutcome outcome)
     {
-        if (Current.Status != TaskStatus.Running || !Current.Committing)
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (IsFinal || Current.Status != TaskStatus.Running)
+        {
+            return Current.Status == TaskStatus.Completed;
+        }
+
+        // Past the deadline a task may still complete when its commit is already decided (two-phase) or done (one-phase).
+        if (!Current.Committing && !_onePhaseInFlight && TimeProvider.GetUtcNow() >= Current.Deadline)
+        {
+            return false;
+        }
+
+        if (!Current.Committing)
+        {
+            Current.Result = outcome.Result;
+        }
+
+        Current.AddLogs(outcome.Logs);
+        await BecomeFinalAsync(TaskStatus.Completed, error: null);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task FailAsync(TaskStatus status, TaskError error, IReadOnlyList<TaskLogLine> logs)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        if (IsFinal || Current.Committing || Current.Status == TaskStatus.RollingBack)
         {
             return;
         }
 
-        Current.Status = TaskStatus.Completed;
-        Current.Completed = TimeProvider.GetUtcNow();
-        await state.WriteStateAsync();
-        await BecameFinalAsync();
+        _onePhaseInFlight = false;
+        Current.AddLogs(logs);
+        await BeginRollbackAsync(status, error);
     }
-
-    /// <inheritdoc />
-    public Task FailAsync(TaskStatus status, TaskError error) =>
-        Current.Committing ? Task.CompletedTask : BeginRollbackAsync(status, error);
 
     /// <inheritdoc />
     public async Task FinishRollbackAsync(TaskError? revertError)
@@ -199,11 +242,26 @@ public sealed class TaskGrain(
             return;
         }
 
-        Current.Status = revertError is null ? Current.RollbackTarget : TaskStatus.RollbackFailed;
-        Current.Error = revertError ?? Current.Error;
-        Current.Completed = TimeProvider.GetUtcNow();
-        await state.WriteStateAsync();
-        await BecameFinalAsync();
+        await BecomeFinalAsync(revertError is null ? Current.RollbackTarget : TaskStatus.RollbackFailed, revertError ?? Current.Error);
+    }
+
+    /// <inheritdoc />
+    public async Task FinishRecoveryAsync(bool committed)
+    {
+        if (Current.Status != TaskStatus.Running || Current.Committing)
+        {
+            return;
+        }
+
+        if (committed)
+        {
+            Current.AddLogs([new TaskLogLine(TimeProvider.GetUtcNow(), "The silo running this task stopped after its document committed; the task completed on recovery (its result, if any, was lost).")]);
+            await BecomeFinalAsync(TaskStatus.Completed, error: null);
+        }
+        else
+        {
+            await BeginRollbackAsync(TaskStatus.Failed, new TaskError(ErrorCodes.SiloLost, "The silo running the task stopped before the task committed; it was rolled back."));
+        }
     }
 
     /// <inheritdoc />
@@ -211,21 +269,20 @@ public sealed class TaskGrain(
 
     private async Task OnDeadlineAsync()
     {
-        if (!state.RecordExists)
+        if (!state.RecordExists || IsFinal)
         {
             await UnregisterReminderAsync(DeadlineReminder);
-            return;
-        }
+            if (!state.RecordExists)
+            {
+                DeactivateOnIdle();
+            }
 
-        if (IsFinal)
-        {
-            await UnregisterReminderAsync(DeadlineReminder);
             return;
         }
 
         if (Current.Committing || Current.Status == TaskStatus.RollingBack)
         {
-            if (_driver is null || _driver.IsCompleted)
+            if (!DriverRunning)
             {
                 await RecoverAsync();
             }
@@ -233,9 +290,18 @@ public sealed class TaskGrain(
             return;
         }
 
+        if (_onePhaseInFlight || (_driverKind == DriverKind.Recovery && DriverRunning))
+        {
+            return;
+        }
+
         if (TimeProvider.GetUtcNow() >= Current.Deadline)
         {
             await BeginRollbackAsync(TaskStatus.TimedOut, new TaskError(ErrorCodes.TimedOut, $"The task did not finish within its timeout of {Current.Submission!.Timeout.TotalSeconds:0.###} s; nothing was changed."));
+        }
+        else if (!DriverRunning)
+        {
+            await RecoverAsync();
         }
     }
 
@@ -243,16 +309,20 @@ public sealed class TaskGrain(
     {
         if (Current.Committing)
         {
-            StartCommitDriver();
+            StartDriver(DriverKind.Commit, (executor, stopping) => executor.CommitAllAsync(stopping));
         }
         else if (Current.Status == TaskStatus.RollingBack)
         {
             StartRollbackDriver();
         }
+        else if (Current.Submission!.Documents.Count == 0)
+        {
+            await FinishRecoveryAsync(committed: false);
+        }
         else
         {
-            // Pending or Running in a new activation: the executor died with its silo before the decision.
-            await BeginRollbackAsync(TaskStatus.Failed, new TaskError(ErrorCodes.SiloLost, "The silo running the task stopped before the task decided to commit; it was rolled back."));
+            // The executor died with its silo: a one-phase commit may have reached its document before the crash.
+            StartDriver(DriverKind.Recovery, (executor, stopping) => executor.RecoverAsync(stopping));
         }
     }
 
@@ -267,6 +337,7 @@ public sealed class TaskGrain(
         Current.RollbackTarget = target;
         Current.Error = error;
         await state.WriteStateAsync();
+        Publish();
         if (_executorCancel is not null)
         {
             await _executorCancel.CancelAsync();
@@ -275,10 +346,20 @@ public sealed class TaskGrain(
         StartRollbackDriver();
     }
 
-    private async Task BecameFinalAsync()
+    private async Task BecomeFinalAsync(TaskStatus status, TaskError? error)
     {
+        Current.Status = status;
+        Current.Error = error;
+        Current.Completed = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        _onePhaseInFlight = false;
         _deadlineTimer?.Dispose();
+        KeepAlive = false;
         _final.TrySetResult();
+        Publish();
+        environment.LockSignals.Forget(GrainKey, Current.Submission!.Documents);
+
+        // A reminder left behind finds the task final and removes itself.
         await UnregisterReminderAsync(DeadlineReminder);
     }
 
@@ -292,58 +373,30 @@ public sealed class TaskGrain(
     private void StartExecutor()
     {
         _executorCancel = new CancellationTokenSource();
-        var executor = new TaskExecutor(
-            GrainKey,
-            Current.Submission!,
-            Current.Deadline,
-            Current.Deadline + options.Value.CommitGrace,
-            handlers.Get(Current.Submission!.Topic, Current.Submission.Subtype),
-            GrainFactory,
-            faults,
-            TimeProvider,
-            services);
         var cancel = _executorCancel.Token;
-        _driver = RunDetachedAsync(stopping => executor.RunAsync(cancel, stopping));
-    }
-
-    private void StartCommitDriver()
-    {
-        var executor = CreateDriver();
-        _driver = RunDetachedAsync(executor.CommitAllAsync);
+        var handler = environment.Handlers.Get(Current.Submission!.Topic, Current.Submission.Subtype);
+        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, cancel, stopping));
     }
 
     private void StartRollbackDriver()
     {
-        var executor = CreateDriver();
         var reverts = Current.Reverts.ToList();
-        _driver = RunDetachedAsync(stopping => executor.RollBackAsync(reverts, handlers, stopping));
+        StartDriver(DriverKind.Rollback, (executor, stopping) => executor.RollBackAsync(reverts, stopping));
     }
 
-    private TaskExecutor CreateDriver() =>
-        new(GrainKey, Current.Submission!, Current.Deadline, Current.Deadline + options.Value.CommitGrace, handler: null, GrainFactory, faults, TimeProvider, services);
-
-    private TaskView? View()
+    private void StartDriver(DriverKind kind, Func<TaskExecutor, CancellationToken, Task> drive)
     {
-        if (!state.RecordExists || Current.Submission is not { } submission)
-        {
-            return null;
-        }
-
-        return new TaskView(
-            GrainKey,
-            submission.Topic,
-            submission.Subtype,
-            submission.Source,
-            submission.Payload,
-            submission.Documents,
-            Current.Status,
-            Current.Status == TaskStatus.Completed ? Current.Result : null,
-            Current.Error,
-            Current.Attempt,
-            Current.Created,
-            Current.Started,
-            Current.Completed,
-            Current.Deadline,
-            [.. Current.Logs]);
+        var executor = new TaskExecutor(GrainKey, Current.Submission!, Current.Deadline, environment, GrainFactory, TimeProvider);
+        _driverKind = kind;
+        _driver = RunDetachedAsync(stopping => drive(executor, stopping));
     }
+
+    private void Publish()
+    {
+        var submission = Current.Submission!;
+        var duration = IsFinal && Current.Completed is { } completed ? (completed - Current.Created).TotalMilliseconds : (double?)null;
+        environment.Events.Publish(new TaskEvent(GrainKey, TaskEvent.StatusKind, Current.Status, submission.Topic, submission.Subtype, TimeProvider.GetUtcNow(), Current.Error?.Message, duration));
+    }
+
+    private TaskView? View() => state.RecordExists && Current.Submission is not null ? Current.ToView(GrainKey) : null;
 }

@@ -8,7 +8,7 @@ namespace Stackl.Tasks.Tasks;
 /// <param name="Subtype">The handler's subtype.</param>
 /// <param name="Source">The producer.</param>
 /// <param name="Payload">The payload.</param>
-/// <param name="Documents">The keys to lock, sorted (the lock order).</param>
+/// <param name="Documents">The keys to lock, sorted ordinally (the lock order).</param>
 /// <param name="Timeout">The time budget.</param>
 public sealed record TaskSubmission(string Topic, string Subtype, string? Source, JsonElement Payload, IReadOnlyList<string> Documents, TimeSpan Timeout);
 
@@ -30,9 +30,21 @@ public enum TaskDecision
 /// <param name="Data">What it needs.</param>
 public sealed record RevertRecord(string Kind, JsonElement Data);
 
+/// <summary>What a handler produced: its result and the log lines it wrote.</summary>
+/// <param name="Result">The result, or null.</param>
+/// <param name="Logs">The log lines not yet stored.</param>
+public sealed record TaskOutcome(JsonElement? Result, IReadOnlyList<TaskLogLine> Logs)
+{
+    /// <summary>No result and no log lines.</summary>
+    public static TaskOutcome Empty { get; } = new(null, []);
+}
+
 /// <summary>A task's durable state.</summary>
 public sealed class TaskState
 {
+    /// <summary>The most log lines a task keeps; later lines are dropped with a note.</summary>
+    public const int MaxLogLines = 1000;
+
     /// <summary>The submission.</summary>
     public TaskSubmission? Submission { get; set; }
 
@@ -71,4 +83,44 @@ public sealed class TaskState
 
     /// <summary>Revert actions in the order they were registered.</summary>
     public List<RevertRecord> Reverts { get; set; } = [];
+
+    /// <summary>Appends log lines up to <see cref="MaxLogLines"/>.</summary>
+    /// <param name="lines">The lines.</param>
+    public void AddLogs(IReadOnlyList<TaskLogLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        foreach (var line in lines)
+        {
+            if (Logs.Count >= MaxLogLines)
+            {
+                break;
+            }
+
+            Logs.Add(Logs.Count == MaxLogLines - 1 ? line with { Message = $"(log truncated at {MaxLogLines} lines)" } : line);
+        }
+    }
+
+    /// <summary>The task as clients see it.</summary>
+    /// <param name="id">The task id.</param>
+    /// <param name="includeLogs">False for listings, which carry no log lines.</param>
+    public TaskView ToView(string id, bool includeLogs = true)
+    {
+        var submission = Submission ?? throw new InvalidOperationException($"Task {id} has no submission.");
+        return new TaskView(
+            id,
+            submission.Topic,
+            submission.Subtype,
+            submission.Source,
+            submission.Payload,
+            submission.Documents,
+            Status,
+            Status == Contracts.TaskStatus.Completed ? Result : null,
+            Error,
+            Attempt,
+            Created,
+            Started,
+            Completed,
+            Deadline,
+            includeLogs ? [.. Logs] : []);
+    }
 }

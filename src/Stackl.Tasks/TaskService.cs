@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Options;
+using Stackl.Contracts;
+using Stackl.Runtime;
+using Stackl.Tasks.Documents;
+using Stackl.Tasks.Handlers;
+using Stackl.Tasks.Idempotency;
+using Stackl.Tasks.Tasks;
+
+namespace Stackl.Tasks;
+
+/// <summary>The front door of the task domain: validates and submits tasks, reads, waits for and cancels them, reads documents.</summary>
+/// <remarks>The HTTP API and in-process producers call this; it holds no state of its own.</remarks>
+public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>The longest idempotency key or source accepted.</summary>
+    public const int MaxNameLength = 200;
+
+    private TaskOptions Options => options.Value;
+
+    /// <summary>Validates <paramref name="spec"/>, stores the task and starts it; with an idempotency key already used, returns that first task.</summary>
+    /// <exception cref="TaskValidationException">The spec is invalid (unknown topic, wrong payload, bad key or timeout); nothing was stored.</exception>
+    /// <param name="spec">What to run.</param>
+    /// <param name="cancellationToken">Cancels the wait for the answer; the task may still be stored.</param>
+    public async Task<TaskView> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
+    {
+        var submission = Validate(spec);
+        var id = TaskId.New(timeProvider);
+        if (spec.IdempotencyKey is { } idempotencyKey)
+        {
+            id = await grains.GetGrain<IIdempotencyGrain>(idempotencyKey).ClaimAsync(id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await grains.GetGrain<ITaskGrain>(id).SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a spec without storing anything and returns the submission the task grain receives.</summary>
+    /// <exception cref="TaskValidationException">The spec is invalid; the message names the field and the fix.</exception>
+    /// <param name="spec">What to run.</param>
+    public TaskSubmission Validate(TaskSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (string.IsNullOrWhiteSpace(spec.Topic))
+        {
+            throw new TaskValidationException(ErrorCodes.InvalidRequest, $"topic is required; known topics: {string.Join(", ", handlers.Topics)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.Subtype))
+        {
+            throw new TaskValidationException(ErrorCodes.InvalidRequest, $"subtype is required; known topic/subtype pairs: {string.Join(", ", handlers.Topics)}.");
+        }
+
+        var handler = handlers.Get(spec.Topic, spec.Subtype);
+        var timeout = spec.Timeout ?? Options.DefaultTimeout;
+        if (timeout <= TimeSpan.Zero || timeout > Options.MaxTimeout)
+        {
+            throw new TaskValidationException(ErrorCodes.InvalidTimeout, $"timeout is {timeout}; it must be positive and at most {Options.MaxTimeout} (Stackl:Tasks:MaxTimeout).");
+        }
+
+        CheckName(spec.IdempotencyKey, "idempotencyKey");
+        CheckName(spec.Source, "source");
+        var keys = new SortedSet<string>(handler.Validate(spec.Payload), StringComparer.Ordinal);
+        if (spec.Documents is { } documents)
+        {
+            for (var i = 0; i < documents.Count; i++)
+            {
+                keys.Add(DocumentKey.Validate(documents[i], $"documents[{i}]"));
+            }
+        }
+
+        if (keys.Count > Options.MaxDocumentsPerTask)
+        {
+            throw new TaskValidationException(ErrorCodes.InvalidRequest, $"The task locks {keys.Count} documents; at most {Options.MaxDocumentsPerTask} are allowed (Stackl:Tasks:MaxDocumentsPerTask).");
+        }
+
+        return new TaskSubmission(spec.Topic, spec.Subtype, spec.Source, spec.Payload.Clone(), [.. keys], timeout);
+    }
+
+    /// <summary>Reads a task, waiting up to <paramref name="wait"/> for it to become final; null when no task has this id.</summary>
+    /// <param name="id">The task id.</param>
+    /// <param name="wait">The longest wait, or null to answer at once.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<TaskView?> GetAsync(string id, TimeSpan? wait = null, CancellationToken cancellationToken = default)
+    {
+        if (!TaskId.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        var task = grains.GetGrain<ITaskGrain>(id);
+        var view = wait is { } w && w > TimeSpan.Zero ? task.WaitAsync(w) : task.GetAsync();
+        return await view.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels a task unless it is final or already committing; returns it, or null when no task has this id.</summary>
+    /// <remarks>Cancel starts the rollback; the task becomes <c>Cancelled</c> when the rollback ends. A task already committing completes.</remarks>
+    /// <param name="id">The task id.</param>
+    /// <param name="cancellationToken">Cancels the wait for the answer.</param>
+    public async Task<TaskView?> CancelAsync(string id, CancellationToken cancellationToken = default) =>
+        TaskId.IsWellFormed(id) ? await grains.GetGrain<ITaskGrain>(id).CancelAsync().WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>Reads a document's committed value (version 0 and a null value when it does not exist).</summary>
+    /// <exception cref="TaskValidationException">The key is malformed.</exception>
+    /// <param name="key">The document key.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task<DocumentView> GetDocumentAsync(string key, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IDocumentGrain>(DocumentKey.Validate(key)).ReadAsync().WaitAsync(cancellationToken);
+
+    /// <summary>The tasks waiting for a document's lock, first in line first.</summary>
+    /// <param name="key">The document key.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task<IReadOnlyList<string>> GetLockWaitersAsync(string key, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IDocumentGrain>(DocumentKey.Validate(key)).GetWaitingAsync().WaitAsync(cancellationToken);
+
+    private static void CheckName(string? value, string field)
+    {
+        if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Length > MaxNameLength))
+        {
+            throw new TaskValidationException(ErrorCodes.InvalidRequest, $"{field} must be 1 to {MaxNameLength} characters when given.");
+        }
+    }
+}
