@@ -20,7 +20,7 @@ public sealed class RelationalReminderStore(StorageEngine engine) : IReminderSto
             ("t", grain.Type),
             ("k", grain.Key),
             ("n", name),
-            ("due", ToMicros(dueAt)),
+            ("due", UnixMicros.From(dueAt)),
             ("period", period is { } p ? p.Ticks / 10 : null))).ConfigureAwait(false);
         return Convert.ToInt64(version, CultureInfo.InvariantCulture);
     }
@@ -45,7 +45,7 @@ public sealed class RelationalReminderStore(StorageEngine engine) : IReminderSto
     /// <inheritdoc />
     public async Task<IReadOnlyList<ReminderEntry>> GetDueAsync(DateTimeOffset dueBefore, int limit, CancellationToken cancellationToken = default) =>
         await engine.QueryAsync(
-            SqlStatement.Of($"SELECT {Columns} FROM stackl_reminders WHERE due_at <= @due ORDER BY due_at LIMIT @limit", ("due", ToMicros(dueBefore)), ("limit", limit)),
+            SqlStatement.Of($"SELECT {Columns} FROM stackl_reminders WHERE due_at <= @due ORDER BY due_at LIMIT @limit", ("due", UnixMicros.From(dueBefore)), ("limit", limit)),
             Map,
             cancellationToken).ConfigureAwait(false);
 
@@ -57,7 +57,7 @@ public sealed class RelationalReminderStore(StorageEngine engine) : IReminderSto
             ("t", grain.Type),
             ("k", grain.Key),
             ("n", name),
-            ("due", ToMicros(dueAt)),
+            ("due", UnixMicros.From(dueAt)),
             ("attempt", attempt),
             ("v", expectedVersion))).ConfigureAwait(false);
         return version is null ? null : Convert.ToInt64(version, CultureInfo.InvariantCulture);
@@ -73,16 +73,10 @@ public sealed class RelationalReminderStore(StorageEngine engine) : IReminderSto
         return await engine.Writer.WriteAsync(statement).ConfigureAwait(false) is not null;
     }
 
-    /// <summary>Unix microseconds: the reminder table's time unit.</summary>
-    internal static long ToMicros(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-
-    /// <summary>The inverse of <see cref="ToMicros"/>.</summary>
-    internal static DateTimeOffset FromMicros(long micros) => new(DateTimeOffset.UnixEpoch.UtcTicks + (micros * 10), TimeSpan.Zero);
-
     private static ReminderEntry Map(DbDataReader reader) => new(
         new GrainId(reader.GetString(0), reader.GetString(1)),
         reader.GetString(2),
-        FromMicros(reader.GetInt64(3)),
+        UnixMicros.To(reader.GetInt64(3)),
         reader.IsDBNull(4) ? null : TimeSpan.FromTicks(reader.GetInt64(4) * 10),
         reader.GetInt32(5),
         reader.GetInt64(6));

@@ -1,0 +1,35 @@
+using Stackl.Runtime.Hosting;
+using Stackl.Storage;
+using Stackl.Testing.Databases;
+
+namespace Stackl.Tasks.Tests;
+
+/// <summary>A fresh database of one engine for one test, as the storage choice of a test silo.</summary>
+public interface IEngineUnderTest : IDisposable
+{
+    /// <summary>Creates the database and returns the silo's storage choice (the same database on every restart).</summary>
+    Task<Action<SiloBuilder>> CreateAsync();
+}
+
+public sealed class SqliteUnderTest : IEngineUnderTest
+{
+    private readonly SqliteDatabase _database = new();
+
+    public Task<Action<SiloBuilder>> CreateAsync() =>
+        Task.FromResult<Action<SiloBuilder>>(silo => silo.UseSqliteStorage(o => o.DataSource = _database.Path));
+
+    public void Dispose() => _database.Dispose();
+}
+
+public sealed class PostgresUnderTest : IEngineUnderTest
+{
+    public async Task<Action<SiloBuilder>> CreateAsync()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("tasks");
+        return silo => silo.UsePostgresStorage(o => o.ConnectionString = connectionString);
+    }
+
+    public void Dispose()
+    {
+    }
+}

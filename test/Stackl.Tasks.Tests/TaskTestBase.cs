@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Stackl.Contracts;
+using Stackl.Runtime.Testing;
+using Stackl.Tasks.Queries;
+using TaskStatus = Stackl.Contracts.TaskStatus;
+
+namespace Stackl.Tasks.Tests;
+
+/// <summary>One test silo with the task domain on a fresh database of one engine, with short deadlines so recovery is quick.</summary>
+public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
+{
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    protected TestGates Gates { get; } = new();
+
+    protected SideEffectJournal Journal { get; } = new();
+
+    protected TestSiloHost Host { get; private set; } = null!;
+
+    protected TaskService Tasks => Host.Services.GetRequiredService<TaskService>();
+
+    protected FaultInjector Faults => Host.Services.GetRequiredService<FaultInjector>();
+
+    protected IDocumentIndex Documents => Host.Services.GetRequiredService<IDocumentIndex>();
+
+    protected ITaskIndex TaskIndex => Host.Services.GetRequiredService<ITaskIndex>();
+
+    public async Task InitializeAsync()
+    {
+        var storage = await engine.CreateAsync();
+        Host = await TestSiloHost.StartAsync(
+            silo =>
+            {
+                storage(silo);
+                silo.Configure(o =>
+                {
+                    o.ReminderPollInterval = TimeSpan.FromMilliseconds(100);
+                    o.ReminderRetryDelay = TimeSpan.FromMilliseconds(50);
+                    o.ShutdownTimeout = TimeSpan.FromSeconds(2);
+                    o.CallTimeout = TimeSpan.FromSeconds(10);
+                });
+                silo.AddStacklTasks(o =>
+                {
+                    o.CommitGrace = TimeSpan.FromMilliseconds(500);
+                    o.RecoveryInterval = TimeSpan.FromMilliseconds(200);
+                })
+                .AddTaskHandler<GateHandler>()
+                .AddTaskHandler<SideEffectHandler>()
+                .AddTaskRevertHandler<UndoRevertHandler>();
+            },
+            services => services.AddSingleton(Gates).AddSingleton(Journal));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        engine.Dispose();
+    }
+
+    protected static JsonElement Json(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    protected static TaskSpec Spec(string topic, string subtype, string payload, TimeSpan? timeout = null, IReadOnlyList<string>? documents = null, string? idempotencyKey = null) =>
+        new(topic, subtype, Json(payload), documents, timeout, idempotencyKey);
+
+    /// <summary>Submits and waits for a final status.</summary>
+    protected async Task<TaskView> RunAsync(TaskSpec spec)
+    {
+        var submitted = await Tasks.SubmitAsync(spec);
+        return await FinalAsync(submitted.Id);
+    }
+
+    protected async Task<TaskView> FinalAsync(string id)
+    {
+        var view = await Tasks.GetAsync(id, Wait);
+        Assert.True(view is not null, $"task {id} is unknown");
+        Assert.True(view.Status.IsFinal(), $"task {id} did not become final within {Wait.TotalSeconds} s; it is {view.Status}");
+        return view;
+    }
+
+    protected Task<TaskView> PutAsync(string key, string value) => RunAsync(Spec("document", "put", $$"""{"key":"{{key}}","value":{{value}}}"""));
+
+    protected async Task<string?> ValueAsync(string key) => (await Tasks.GetDocumentAsync(key)).Value?.GetRawText();
+
+    protected static void AssertStatus(TaskStatus expected, TaskView task) =>
+        Assert.True(task.Status == expected, $"task {task.Id} ({task.Topic}/{task.Subtype}) is {task.Status}, expected {expected}; error: {task.Error}");
+
+    /// <summary>Restarts the silo after a kill on the same database.</summary>
+    protected async Task RestartAsync()
+    {
+        Host.Kill();
+        await Host.RestartAsync();
+    }
+
+    /// <summary>Waits until no document is locked (the laws' progress condition).</summary>
+    protected Task NoLocksAsync() =>
+        Eventually.ValueAsync("every document lock is released", async () => (await Documents.ListLocksAsync(100)).Count, n => n == 0, Wait);
+}
