@@ -79,6 +79,22 @@ public sealed class GrainCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AlwaysInterleave_DuringActivation_WaitsForItAndReturnsTypedResult()
+    {
+        var activation = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _probe.ActivationGate = activation.Task;
+        var grain = _silo.GrainFactory.GetGrain<ICounterGrain>("slow-start");
+
+        var first = grain.GetAsync();
+        var peek = grain.PeekAsync();
+        Assert.False(peek.IsCompleted);
+        activation.SetResult();
+
+        Assert.NotNull(await peek);
+        Assert.Equal(0, (await first).Value);
+    }
+
+    [Fact]
     public async Task CallCycle_AToBToA_FailsFastNamingTheCycle()
     {
         var grain = _silo.GrainFactory.GetGrain<ICounterGrain>("cycle-a");

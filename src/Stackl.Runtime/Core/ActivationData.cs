@@ -393,11 +393,7 @@ internal sealed class ActivationData : IThreadPoolWorkItem
     }
 
     private Task RunInterleavedAfterActivation(GrainMethod method, object?[]? arguments, CallChain? chain) =>
-        _activated.Task.ContinueWith(
-            activation => activation.IsCompletedSuccessfully ? RunTurn(method, arguments, chain) : method.FromException(activation.Exception!.InnerException!),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default).Unwrap();
+        method.RunAfter(_activated.Task, () => RunTurn(method, arguments, chain));
 
     private void TurnFinished()
     {

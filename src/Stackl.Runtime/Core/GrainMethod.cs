@@ -56,6 +56,9 @@ internal abstract class GrainMethod
 
     public abstract Task WithTimeout(Task task, TimeSpan timeout, TimeProvider timeProvider, GrainId target);
 
+    /// <summary>Runs <paramref name="call"/> once <paramref name="prerequisite"/> succeeded, as a task of this method's return type.</summary>
+    public abstract Task RunAfter(Task prerequisite, Func<Task> call);
+
     private static Func<object, object?[]?, Task> CompileInvoker(MethodInfo method)
     {
         var grain = Expression.Parameter(typeof(object), "grain");
@@ -107,6 +110,21 @@ internal sealed class GrainMethod<TResult> : GrainMethod
 
     public override Task WithTimeout(Task task, TimeSpan timeout, TimeProvider timeProvider, GrainId target) =>
         _hasResult ? WaitTyped((Task<TResult>)task, timeout, timeProvider, target) : WaitUntyped(task, timeout, timeProvider, target);
+
+    public override Task RunAfter(Task prerequisite, Func<Task> call) =>
+        _hasResult ? RunAfterTyped(prerequisite, call) : RunAfterUntyped(prerequisite, call);
+
+    private static async Task<TResult> RunAfterTyped(Task prerequisite, Func<Task> call)
+    {
+        await prerequisite.ConfigureAwait(false);
+        return await ((Task<TResult>)call()).ConfigureAwait(false);
+    }
+
+    private static async Task RunAfterUntyped(Task prerequisite, Func<Task> call)
+    {
+        await prerequisite.ConfigureAwait(false);
+        await call().ConfigureAwait(false);
+    }
 
     private async Task<TResult> WaitTyped(Task<TResult> task, TimeSpan timeout, TimeProvider timeProvider, GrainId target)
     {

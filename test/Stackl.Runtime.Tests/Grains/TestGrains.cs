@@ -36,6 +36,9 @@ public sealed class Probe
 
     public TaskCompletionSource InsideGate { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>OnActivateAsync waits for this (completed unless a test replaces it).</summary>
+    public Task ActivationGate { get; set; } = Task.CompletedTask;
+
     public int TimerTicks;
 
     /// <summary>Marks a turn of grain <paramref name="key"/> as running; <see cref="MaxConcurrent"/> is the most turns of one grain seen at once.</summary>
@@ -91,10 +94,10 @@ public interface ICounterGrain : IGrainWithStringKey
 
 public sealed class CounterGrain([PersistentState("counter")] IPersistentState<CounterState> state, Probe probe) : Grain, ICounterGrain, IRemindable
 {
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         probe.Activations.AddOrUpdate(GrainKey, 1, (_, n) => n + 1);
-        return Task.CompletedTask;
+        await probe.ActivationGate;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

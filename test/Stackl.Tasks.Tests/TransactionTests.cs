@@ -1,0 +1,115 @@
+using Stackl.Contracts;
+using TaskStatus = Stackl.Contracts.TaskStatus;
+
+namespace Stackl.Tasks.Tests;
+
+/// <summary><c>document/transaction</c>: ops applied in order, all or nothing; subclassed once per engine.</summary>
+public abstract class TransactionTests(IEngineUnderTest engine) : TaskTestBase(engine)
+{
+    private Task<TaskView> TransactAsync(string ops) => RunAsync(Spec("document", "transaction", $$"""{"ops":{{ops}}}"""));
+
+    [Fact]
+    public async Task Transfer_BetweenTwoDocuments_CommitsBoth()
+    {
+        await PutAsync("account/a", """{"balance":100}""");
+        await PutAsync("account/b", """{"balance":5}""");
+
+        var task = await TransactAsync("""
+            [{"op":"assert","key":"account/a","path":"/balance","gte":30},
+             {"op":"increment","key":"account/a","path":"/balance","by":-30},
+             {"op":"increment","key":"account/b","path":"/balance","by":30}]
+            """);
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal("""{"balance":70}""", await ValueAsync("account/a"));
+        Assert.Equal("""{"balance":35}""", await ValueAsync("account/b"));
+        Assert.Equal(["account/a", "account/b"], task.Documents);
+    }
+
+    [Fact]
+    public async Task FailedAssert_AfterEarlierOps_CommitsNothing()
+    {
+        await PutAsync("account/a", """{"balance":10}""");
+        await PutAsync("account/b", """{"balance":0}""");
+
+        var task = await TransactAsync("""
+            [{"op":"increment","key":"account/b","path":"/balance","by":50},
+             {"op":"assert","key":"account/a","path":"/balance","gte":50},
+             {"op":"increment","key":"account/a","path":"/balance","by":-50}]
+            """);
+
+        AssertStatus(TaskStatus.Failed, task);
+        Assert.Equal(ErrorCodes.AssertFailed, task.Error!.Code);
+        Assert.Contains("ops[1]", task.Error.Message, StringComparison.Ordinal);
+        Assert.Equal("""{"balance":10}""", await ValueAsync("account/a"));
+        Assert.Equal("""{"balance":0}""", await ValueAsync("account/b"));
+        Assert.Equal(1, (await Tasks.GetDocumentAsync("account/b")).Version);
+        await NoLocksAsync();
+    }
+
+    [Fact]
+    public async Task SetRemoveDelete_WithJsonPointers_ApplyInOrder()
+    {
+        await PutAsync("app/x", """{"tags":["a"],"meta":{"owner":"ops","a/b":1},"old":true}""");
+        await PutAsync("app/gone", "{}");
+
+        var task = await TransactAsync("""
+            [{"op":"set","key":"app/x","path":"/tags/-","value":"b"},
+             {"op":"set","key":"app/x","path":"/meta/a~1b","value":2},
+             {"op":"remove","key":"app/x","path":"/old"},
+             {"op":"set","key":"app/new","path":"","value":{"created":true}},
+             {"op":"delete","key":"app/gone"},
+             {"op":"assert","key":"app/x","path":"/meta/owner","equals":"ops"},
+             {"op":"assert","key":"app/x","path":"/old","exists":false}]
+            """);
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal("""{"tags":["a","b"],"meta":{"owner":"ops","a/b":2}}""", await ValueAsync("app/x"));
+        Assert.Equal("""{"created":true}""", await ValueAsync("app/new"));
+        Assert.Null(await ValueAsync("app/gone"));
+    }
+
+    [Fact]
+    public async Task MissingPath_FailsPathNotFound()
+    {
+        await PutAsync("app/x", """{"a":1}""");
+
+        var task = await TransactAsync("""[{"op":"increment","key":"app/x","path":"/missing","by":1}]""");
+
+        Assert.Equal(ErrorCodes.PathNotFound, task.Error!.Code);
+        Assert.Equal("""{"a":1}""", await ValueAsync("app/x"));
+    }
+
+    [Fact]
+    public async Task ExpectVersion_Mismatch_FailsAndChangesNothing()
+    {
+        await PutAsync("app/x", "1");
+
+        var stale = await TransactAsync("""[{"op":"expectVersion","key":"app/x","version":0},{"op":"set","key":"app/x","path":"","value":2}]""");
+        var current = await TransactAsync("""[{"op":"expectVersion","key":"app/x","version":1},{"op":"set","key":"app/x","path":"","value":3}]""");
+
+        Assert.Equal(ErrorCodes.VersionMismatch, stale.Error!.Code);
+        AssertStatus(TaskStatus.Completed, current);
+        Assert.Equal("3", await ValueAsync("app/x"));
+    }
+
+    [Theory]
+    [InlineData("""[]""", "payload.ops")]
+    [InlineData("""[{"op":"explode","key":"a/b"}]""", "payload.ops[0].op")]
+    [InlineData("""[{"op":"set","key":"a/b","path":"nope","value":1}]""", "payload.ops[0].path")]
+    [InlineData("""[{"op":"set","key":"A/b","path":"","value":1}]""", "payload.ops[0].key")]
+    [InlineData("""[{"op":"increment","key":"a/b","path":"/x","by":"1"}]""", "payload.ops[0].by")]
+    [InlineData("""[{"op":"assert","key":"a/b","path":"/x","gte":1,"lte":2}]""", "payload.ops[0]")]
+    [InlineData("""[{"op":"set","key":"a/b","path":"/x"}]""", "payload.ops[0].value")]
+    public async Task InvalidOps_AreRejectedBeforeAnythingIsStored(string ops, string field)
+    {
+        var error = await Assert.ThrowsAsync<TaskValidationException>(() => Tasks.SubmitAsync(Spec("document", "transaction", $$"""{"ops":{{ops}}}""")));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await TaskIndex.ListAsync(new Queries.TaskQuery()));
+    }
+}
+
+public sealed class TransactionTestsOnSqlite() : TransactionTests(new SqliteUnderTest());
+
+public sealed class TransactionTestsOnPostgres() : TransactionTests(new PostgresUnderTest());
