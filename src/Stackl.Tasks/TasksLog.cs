@@ -10,4 +10,10 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Document {DocumentKey}: the lock of task {TaskId} expired and its decision could not be read; the lock stays held")]
     public static partial void LockResolutionFailed(ILogger logger, Exception exception, string documentKey, string taskId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Recovery scan woke {Count} unfinished tasks")]
+    public static partial void RecoveryScanFinished(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Recovery scan failed; unfinished tasks recover when their deadline reminders fire")]
+    public static partial void RecoveryScanFailed(ILogger logger, Exception exception);
 }

@@ -36,6 +36,7 @@ public static class TasksSiloBuilderExtensions
         services.TryAddSingleton<TaskEventHub>();
         services.TryAddSingleton<TaskEnvironment>();
         services.TryAddSingleton<TaskService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TaskRecoveryService>());
         builder.AddTaskHandler<PutDocumentHandler>()
             .AddTaskHandler<PatchDocumentHandler>()
             .AddTaskHandler<DeleteDocumentHandler>()

@@ -1,0 +1,103 @@
+using Stackl.Contracts;
+using TaskStatus = Stackl.Contracts.TaskStatus;
+
+namespace Stackl.Tasks.Tests.Laws;
+
+/// <summary>
+/// Law 1, atomicity: the silo is killed at every fault point of a task's walk and restarted on the same database; the task must
+/// end final with all of its writes committed or none. Subclassed once per engine.
+/// </summary>
+public abstract class AtomicityLawTests(IEngineUnderTest engine) : TaskTestBase(engine)
+{
+    private const string Transfer = """
+        {"ops":[{"op":"increment","key":"account/a","path":"/balance","by":-10},
+                {"op":"increment","key":"account/b","path":"/balance","by":10}]}
+        """;
+
+    [Theory]
+    [InlineData(FaultPoint.AfterLock, TaskStatus.Failed)]
+    [InlineData(FaultPoint.AfterStaging, TaskStatus.Failed)]
+    [InlineData(FaultPoint.AfterDecision, TaskStatus.Completed)]
+    [InlineData(FaultPoint.BetweenCommits, TaskStatus.Completed)]
+    public async Task TwoPhaseTransfer_SiloKilledAtFaultPoint_AllOrNothingAfterRestart(FaultPoint point, TaskStatus expected)
+    {
+        await PutAsync("account/a", """{"balance":100}""");
+        await PutAsync("account/b", """{"balance":0}""");
+
+        var id = await SubmitAndKillAtAsync(point, Spec("document", "transaction", Transfer));
+        await Host.RestartAsync();
+        var task = await FinalAsync(id);
+
+        AssertStatus(expected, task);
+        var (a, b) = (await ValueAsync("account/a"), await ValueAsync("account/b"));
+        var committed = expected == TaskStatus.Completed;
+        Assert.Equal(committed ? """{"balance":90}""" : """{"balance":100}""", a);
+        Assert.Equal(committed ? """{"balance":10}""" : """{"balance":0}""", b);
+        if (!committed)
+        {
+            Assert.Equal(ErrorCodes.SiloLost, task.Error!.Code);
+        }
+
+        await NoLocksAsync();
+    }
+
+    [Theory]
+    [InlineData(FaultPoint.AfterLock, TaskStatus.Failed)]
+    [InlineData(FaultPoint.AfterStaging, TaskStatus.Failed)]
+    [InlineData(FaultPoint.AfterDecision, TaskStatus.Completed)]
+    public async Task OnePhasePut_SiloKilledAtFaultPoint_AllOrNothingAfterRestart(FaultPoint point, TaskStatus expected)
+    {
+        await PutAsync("config/app", """{"v":1}""");
+
+        var id = await SubmitAndKillAtAsync(point, Spec("document", "put", """{"key":"config/app","value":{"v":2}}"""));
+        await Host.RestartAsync();
+        var task = await FinalAsync(id);
+
+        AssertStatus(expected, task);
+        var document = await Tasks.GetDocumentAsync("config/app");
+        var committed = expected == TaskStatus.Completed;
+        Assert.Equal(committed ? (2L, """{"v":2}""") : (1L, """{"v":1}"""), (document.Version, document.Value!.Value.GetRawText()));
+        Assert.Equal(committed ? 2 : 1, (await Documents.HistoryAsync("config/app", null, 10)).Count);
+        await NoLocksAsync();
+    }
+
+    [Fact]
+    public async Task Rollback_SiloKilledBeforeReverts_RunsThemAfterRestart()
+    {
+        var id = await SubmitAndKillAtAsync(FaultPoint.DuringRevert, Spec("test", "effects", """{"effects":["a","b"],"fail":true}"""));
+        await Host.RestartAsync();
+        var task = await FinalAsync(id);
+
+        AssertStatus(TaskStatus.Failed, task);
+        Assert.Equal(["do a", "do b", "undo b", "undo a"], Journal.Entries);
+    }
+
+    [Fact]
+    public async Task Completed_SurvivesKillOfTheSilo()
+    {
+        var put = await PutAsync("config/durable", """{"kept":true}""");
+
+        await RestartAsync();
+
+        AssertStatus(TaskStatus.Completed, (await Tasks.GetAsync(put.Id))!);
+        Assert.Equal("""{"kept":true}""", await ValueAsync("config/durable"));
+    }
+
+    private async Task<string> SubmitAndKillAtAsync(FaultPoint point, TaskSpec spec)
+    {
+        var killed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Faults.Arm(point, taskId =>
+        {
+            Host.Kill();
+            killed.TrySetResult(taskId);
+        });
+        var submitted = await Tasks.SubmitAsync(spec);
+        var killedTask = await killed.Task.WaitAsync(Wait);
+        Assert.Equal(submitted.Id, killedTask);
+        return submitted.Id;
+    }
+}
+
+public sealed class AtomicityLawTestsOnSqlite() : AtomicityLawTests(new SqliteUnderTest());
+
+public sealed class AtomicityLawTestsOnPostgres() : AtomicityLawTests(new PostgresUnderTest());
