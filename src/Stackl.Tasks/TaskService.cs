@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Stackl.Contracts;
 using Stackl.Runtime;
+using Stackl.Runtime.Hosting;
 using Stackl.Tasks.Documents;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Idempotency;
@@ -10,7 +11,7 @@ namespace Stackl.Tasks;
 
 /// <summary>The front door of the task domain: validates and submits tasks, reads, waits for and cancels them, reads documents.</summary>
 /// <remarks>The HTTP API and in-process producers call this; it holds no state of its own.</remarks>
-public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, TimeProvider timeProvider)
+public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloOptions> siloOptions, TimeProvider timeProvider)
 {
     /// <summary>The longest idempotency key or source accepted.</summary>
     public const int MaxNameLength = 200;
@@ -87,8 +88,23 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         }
 
         var task = grains.GetGrain<ITaskGrain>(id);
-        var view = wait is { } w && w > TimeSpan.Zero ? task.WaitAsync(w) : task.GetAsync();
-        return await view.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (wait is not { } remaining || remaining <= TimeSpan.Zero)
+        {
+            return await task.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // One grain call may not outlast the call timeout, so a long wait is a series of shorter ones.
+        var slice = siloOptions.Value.CallTimeout / 2;
+        var until = timeProvider.GetUtcNow() + remaining;
+        while (true)
+        {
+            var left = until - timeProvider.GetUtcNow();
+            var view = await task.WaitAsync(left < slice ? left : slice).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (view is null || view.Status.IsFinal() || timeProvider.GetUtcNow() >= until)
+            {
+                return view;
+            }
+        }
     }
 
     /// <summary>Cancels a task unless it is final or already committing; returns it, or null when no task has this id.</summary>

@@ -78,8 +78,30 @@ public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
     {
         var view = await Tasks.GetAsync(id, Wait);
         Assert.True(view is not null, $"task {id} is unknown");
-        Assert.True(view.Status.IsFinal(), $"task {id} did not become final within {Wait.TotalSeconds} s; it is {view.Status}");
+        if (!view.Status.IsFinal())
+        {
+            Assert.Fail($"task {id} did not become final within {Wait.TotalSeconds} s; it is {view.Status}: {await DescribeAsync(view)}");
+        }
+
         return view;
+    }
+
+    /// <summary>A task with the locks of its documents, their waiters and their owners, for failure messages.</summary>
+    protected async Task<string> DescribeAsync(TaskView view)
+    {
+        var text = new System.Text.StringBuilder(System.Text.Json.JsonSerializer.Serialize(view, ContractsJsonContext.Default.TaskView));
+        foreach (var key in view.Documents)
+        {
+            var document = await Tasks.GetDocumentAsync(key);
+            var waiting = await Tasks.GetLockWaitersAsync(key);
+            text.Append($"\n  {key} v{document.Version} locked by {document.LockedBy ?? "nobody"}, waiting: [{string.Join(", ", waiting)}]");
+            if (document.LockedBy is { } owner && owner != view.Id && await Tasks.GetAsync(owner) is { } holder)
+            {
+                text.Append($"\n    owner: {System.Text.Json.JsonSerializer.Serialize(holder, ContractsJsonContext.Default.TaskView)}");
+            }
+        }
+
+        return text.ToString();
     }
 
     protected Task<TaskView> PutAsync(string key, string value) => RunAsync(Spec("document", "put", $$"""{"key":"{{key}}","value":{{value}}}"""));

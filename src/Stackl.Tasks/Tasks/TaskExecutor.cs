@@ -48,8 +48,9 @@ internal sealed class TaskExecutor(
             var committed = new Dictionary<string, (long, JsonElement?)>(StringComparer.Ordinal);
             foreach (var key in submission.Documents)
             {
-                committed[key] = await AcquireAsync(key, token);
+                // Counted as held before asking: a lock request may queue this task, and only its own release takes it out again.
                 held.Add(key);
+                committed[key] = await AcquireAsync(key, token);
             }
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
@@ -108,7 +109,8 @@ internal sealed class TaskExecutor(
         {
             if (!settled)
             {
-                // Locks taken after a rollback released the documents would otherwise wait for their lease.
+                // A lock or a queue place this executor got after a rollback released the documents would otherwise wait for its lease:
+                // only this executor's own release comes after its last lock request.
                 await TryAsync(() => ReleaseAsync(held), siloStopping);
             }
         }
