@@ -92,23 +92,14 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public Task<TaskView?> GetAsync()
-    {
-        if (!state.RecordExists)
-        {
-            // Nothing to keep in memory for an unknown id.
-            DeactivateOnIdle();
-        }
-
-        return Task.FromResult(View());
-    }
+    // No DeactivateOnIdle for an unknown id here: an interleaved read can run while SubmitAsync is storing the task.
+    public Task<TaskView?> GetAsync() => Task.FromResult(View());
 
     /// <inheritdoc />
     public async Task<TaskView?> WaitAsync(TimeSpan wait)
     {
         if (!state.RecordExists)
         {
-            DeactivateOnIdle();
             return null;
         }
 
