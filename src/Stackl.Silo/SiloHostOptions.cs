@@ -9,6 +9,14 @@ public sealed class SiloHostOptions
     /// <summary>The environment variable that selects the provider (<c>STACKL_</c> prefix plus the section path).</summary>
     public const string ProviderEnvironmentVariable = "STACKL_Stackl__Storage__Provider";
 
+    /// <summary>The command-line switches and the settings they set.</summary>
+    public static readonly IDictionary<string, string> CommandLineSwitches = new Dictionary<string, string>
+    {
+        ["--storage"] = "Stackl:Storage:Provider",
+        ["--connection-string"] = "Stackl:Storage:ConnectionString",
+        ["--sqlite-path"] = "Stackl:Storage:SqlitePath",
+    };
+
     /// <summary>The storage provider: <c>sqlite</c> (default, a file under <c>./data</c>) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = "sqlite";
 
@@ -17,6 +25,9 @@ public sealed class SiloHostOptions
 
     /// <summary>The PostgreSQL connection string (required when <see cref="Provider"/> is <c>postgres</c>; never logged).</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>True when <see cref="Provider"/> is <c>postgres</c>.</summary>
+    public bool IsPostgres => Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws with a message naming the option and the fix.</summary>
     public void Validate()

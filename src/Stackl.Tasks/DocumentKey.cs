@@ -2,11 +2,14 @@ using Stackl.Contracts;
 
 namespace Stackl.Tasks;
 
-/// <summary>Validates document keys: <c>type/name</c> or deeper, each segment of lowercase letters, digits, '-', '_' or '.'.</summary>
+/// <summary>Validates document keys: <c>type/name</c> or deeper, each segment of lowercase letters, digits, '-', '_' or '.', none named <c>history</c>.</summary>
 public static class DocumentKey
 {
     /// <summary>The longest key accepted.</summary>
     public const int MaxLength = 256;
+
+    /// <summary>A segment no key may have: it names a document's history in the HTTP API.</summary>
+    public const string ReservedSegment = "history";
 
     /// <summary>Throws a <see cref="TaskValidationException"/> naming the problem when <paramref name="key"/> is not a valid key.</summary>
     /// <param name="key">The key.</param>
@@ -34,6 +37,11 @@ public static class DocumentKey
             if (segment.Length == 0 || segment == "." || segment == "..")
             {
                 throw new TaskValidationException(ErrorCodes.InvalidDocumentKey, $"{field} '{key}' has an empty, '.' or '..' segment.");
+            }
+
+            if (segment == ReservedSegment)
+            {
+                throw new TaskValidationException(ErrorCodes.InvalidDocumentKey, $"{field} '{key}' has a segment named '{ReservedSegment}', which is reserved: the HTTP API reads a document's history at /api/documents/{{key}}/{ReservedSegment}.");
             }
 
             foreach (var c in segment)

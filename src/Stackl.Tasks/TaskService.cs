@@ -54,7 +54,7 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         var timeout = spec.Timeout ?? Options.DefaultTimeout;
         if (timeout <= TimeSpan.Zero || timeout > Options.MaxTimeout)
         {
-            throw new TaskValidationException(ErrorCodes.InvalidTimeout, $"timeout is {timeout}; it must be positive and at most {Options.MaxTimeout} (Stackl:Tasks:MaxTimeout).");
+            throw new TaskValidationException(ErrorCodes.InvalidTimeout, $"timeout is {Durations.Format(timeout)}; it must be positive and at most {Durations.Format(Options.MaxTimeout)} (Stackl:Tasks:MaxTimeout).");
         }
 
         CheckName(spec.IdempotencyKey, "idempotencyKey");

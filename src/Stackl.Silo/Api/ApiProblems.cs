@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Stackl.Contracts;
+using Stackl.Runtime;
+using Stackl.Tasks;
+
+namespace Stackl.Silo.Api;
+
+/// <summary>Every error of the API as <c>application/problem+json</c> with a <c>code</c> and a <c>detail</c> a person can act on.</summary>
+public static class ApiProblems
+{
+    /// <summary>A problem result.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="code">A code from <see cref="ErrorCodes"/>.</param>
+    /// <param name="detail">What is wrong and how to fix it.</param>
+    public static IResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: Title(status), extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>404 with a detail naming what was not found.</summary>
+    /// <param name="detail">What is missing.</param>
+    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, detail);
+
+    private static string Title(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request is malformed",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status409Conflict => "The request conflicts with the task's state",
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large",
+        StatusCodes.Status422UnprocessableEntity => "The request is well-formed but cannot be run",
+        StatusCodes.Status503ServiceUnavailable => "The silo cannot serve the request now",
+        _ => "The request failed",
+    };
+
+    /// <summary>Maps exceptions that escape endpoints to problems: bad input to 4xx, an unavailable silo to 503, the rest to 500.</summary>
+    internal sealed class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            var result = exception switch
+            {
+                BadRequestException bad => Problem(bad.StatusCode, bad.Code, bad.Message),
+                TaskValidationException invalid => Problem(StatusCodes.Status422UnprocessableEntity, invalid.Code, invalid.Message),
+                Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                    Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The request body is larger than the server accepts (Stackl:Api:MaxRequestBytes)."),
+                SiloUnavailableException or GrainCallTimeoutException =>
+                    Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", $"{exception.Message} Retry the request."),
+                _ => null,
+            };
+            if (result is null)
+            {
+                SiloLog.UnhandledApiError(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+                result = Problem(StatusCodes.Status500InternalServerError, "internal_error", "The silo failed to answer; the error is in its log. Nothing is left half-done: a task either completes or rolls back.");
+            }
+
+            await result.ExecuteAsync(httpContext);
+            return true;
+        }
+    }
+}

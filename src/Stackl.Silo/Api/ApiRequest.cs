@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Stackl.Contracts;
+
+namespace Stackl.Silo.Api;
+
+/// <summary>Reads request bodies and query parameters, throwing <see cref="BadRequestException"/> with a detail that names the field.</summary>
+internal sealed class ApiRequest(IOptions<ApiOptions> options)
+{
+    public ApiOptions Options => options.Value;
+
+    /// <summary>Reads the body as JSON within the size limit; 413 when larger, 400 when empty or malformed.</summary>
+    public async Task<JsonElement> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = Options.MaxRequestBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                throw TooLarge(limit);
+            }
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            throw new BadRequestException("The request body is empty; send a JSON document.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.WrittenMemory);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException exception)
+        {
+            throw new BadRequestException($"The request body is not valid JSON: {exception.Message}");
+        }
+    }
+
+    /// <summary>The <c>wait</c> query parameter: null when absent; 400 when malformed or above the maximum.</summary>
+    public TimeSpan? Wait(HttpRequest request)
+    {
+        var text = request.Query["wait"].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var wait = Duration("wait", text);
+        if (wait > Options.MaxWait)
+        {
+            throw new BadRequestException($"wait is {Durations.Format(wait)}; at most {Durations.Format(Options.MaxWait)} is allowed (Stackl:Api:MaxWait). Poll again or stream /events for longer tasks.");
+        }
+
+        return wait;
+    }
+
+    /// <summary>The <c>limit</c> query parameter, defaulted and bounded.</summary>
+    public int Limit(HttpRequest request)
+    {
+        var text = request.Query["limit"].ToString();
+        if (text.Length == 0)
+        {
+            return Options.DefaultPageSize;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > Options.MaxPageSize)
+        {
+            throw new BadRequestException($"limit is '{text}'; use a whole number from 1 to {Options.MaxPageSize}.");
+        }
+
+        return limit;
+    }
+
+    /// <summary>Parses a duration field, or throws naming it.</summary>
+    public static TimeSpan Duration(string field, string text) =>
+        Durations.TryParse(text, out var duration)
+            ? duration
+            : throw new BadRequestException($"{field} is '{text}'; write a duration such as 500ms, 30s, 5m or PT30S.");
+
+    private static BadRequestException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {limit:N0} bytes (Stackl:Api:MaxRequestBytes); send a smaller payload.");
+}

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Stackl.Contracts;
+using Stackl.Tasks;
+using Stackl.Tasks.Events;
+using Stackl.Tasks.Queries;
+using TaskStatus = Stackl.Contracts.TaskStatus;
+
+namespace Stackl.Silo.Api;
+
+/// <summary>Maps <c>/api/tasks</c>: submit, read, wait, list, cancel and stream tasks.</summary>
+public static class TaskApi
+{
+    private static readonly string[] s_specFields = ["topic", "subtype", "payload", "documents", "timeout", "idempotencyKey", "source"];
+    private static readonly JsonElement s_emptyPayload = EmptyObject();
+
+    /// <summary>Maps the task endpoints.</summary>
+    /// <param name="app">The endpoint route builder.</param>
+    public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
+    {
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        tasks.MapPost("", SubmitAsync).WithName("SubmitTask")
+            .WithSummary("Submits a task; with ?wait= answers 200 with the final task when it ends within the wait, else 202 with its Location.");
+        tasks.MapGet("", ListAsync).WithName("ListTasks").WithSummary("Lists tasks newest first, filtered by status and topic; page with ?after=<last id>.");
+        tasks.MapGet("/{id}", GetAsync).WithName("GetTask").WithSummary("Reads a task; with ?wait= waits until it is final or the wait ends.");
+        tasks.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask").WithSummary("Cancels a task that has not committed; its rollback runs and it ends Cancelled.");
+        tasks.MapGet("/{id}/events", StreamAsync).WithName("StreamTaskEvents").WithSummary("Server-sent events of one task: its status now, then every transition and log line until it is final.");
+        app.MapGet("/api/events", StreamAllAsync).WithTags("Tasks").WithName("StreamEvents").WithSummary("Server-sent events of every task on this silo, optionally of one topic.");
+        return app;
+    }
+
+    /// <summary>Answers with the task: 200 when final (after waiting up to <paramref name="wait"/>), else 202 with its location.</summary>
+    internal static async Task<Results<Ok<TaskView>, Accepted<TaskView>>> AnswerAsync(TaskService service, TaskView task, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var view = !task.Status.IsFinal() && wait is { } w ? await service.GetAsync(task.Id, w, cancellationToken) ?? task : task;
+        return view.Status.IsFinal() ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/tasks/{view.Id}", view);
+    }
+
+    /// <summary>The <c>Idempotency-Key</c> header, if any.</summary>
+    internal static string? IdempotencyKey(HttpRequest request) =>
+        request.Headers.TryGetValue("Idempotency-Key", out var value) && value.Count > 0 ? value.ToString() : null;
+
+    private static async Task<Results<Ok<TaskView>, Accepted<TaskView>>> SubmitAsync(HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken)
+    {
+        var wait = api.Wait(request);
+        var spec = ParseSpec(await api.ReadJsonAsync(request, cancellationToken), IdempotencyKey(request));
+        var task = await service.SubmitAsync(spec, cancellationToken);
+        return await AnswerAsync(service, task, wait, cancellationToken);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken)
+    {
+        var wait = api.Wait(request);
+        return await service.GetAsync(id, wait, cancellationToken) is { } task ? TypedResults.Ok(task) : UnknownTask(id);
+    }
+
+    private static async Task<Ok<Page<TaskView>>> ListAsync(HttpRequest request, ApiRequest api, ITaskIndex index, string? status, string? topic, string? after, CancellationToken cancellationToken)
+    {
+        TaskStatus? statusFilter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            statusFilter = Enum.TryParse<TaskStatus>(status, ignoreCase: true, out var parsed) && !int.TryParse(status, out _)
+                ? parsed
+                : throw new BadRequestException($"status is '{status}'; use one of {string.Join(", ", Enum.GetNames<TaskStatus>())}.");
+        }
+
+        var limit = api.Limit(request);
+        var items = await index.ListAsync(new TaskQuery(statusFilter, string.IsNullOrEmpty(topic) ? null : topic, string.IsNullOrEmpty(after) ? null : after, limit), cancellationToken);
+        return TypedResults.Ok(new Page<TaskView>(items, items.Count == limit ? items[^1].Id : null));
+    }
+
+    private static async Task<IResult> CancelAsync(string id, HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken)
+    {
+        var wait = api.Wait(request);
+        var before = await service.GetAsync(id, cancellationToken: cancellationToken);
+        if (before is null)
+        {
+            return UnknownTask(id);
+        }
+
+        if (before.Status.IsFinal())
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "task_final", $"Task {id} is already {before.Status}; a final status never changes.");
+        }
+
+        var after = await service.CancelAsync(id, cancellationToken) ?? before;
+        if (after.Status == TaskStatus.Running || (after.Status.IsFinal() && after.Status != TaskStatus.Cancelled))
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "task_committing", $"Task {id} had already decided to commit and cannot be cancelled; it completes. Its status is {after.Status}.");
+        }
+
+        return (await AnswerAsync(service, after, wait, cancellationToken)).Result;
+    }
+
+    private static async Task StreamAsync(string id, HttpContext context, TaskService service, TaskEventHub hub, CancellationToken cancellationToken)
+    {
+        // Subscribe before reading the task, so no transition falls between the two.
+        using var subscription = hub.Subscribe();
+        if (await service.GetAsync(id, cancellationToken: cancellationToken) is not { } task)
+        {
+            await UnknownTask(id).ExecuteAsync(context);
+            return;
+        }
+
+        var stream = new ServerSentEvents(context);
+        await stream.StartAsync(cancellationToken);
+        await stream.WriteTaskAsync(task, cancellationToken);
+        if (task.Status.IsFinal())
+        {
+            return;
+        }
+
+        await stream.RelayAsync(subscription, e => e.TaskId == id, e => e.Kind == TaskEvent.StatusKind && e.Status.IsFinal(), cancellationToken);
+    }
+
+    private static async Task StreamAllAsync(HttpContext context, TaskEventHub hub, string? topic, CancellationToken cancellationToken)
+    {
+        using var subscription = hub.Subscribe();
+        var stream = new ServerSentEvents(context);
+        await stream.StartAsync(cancellationToken);
+        await stream.RelayAsync(subscription, e => string.IsNullOrEmpty(topic) || e.Topic == topic, _ => false, cancellationToken);
+    }
+
+    private static IResult UnknownTask(string id) =>
+        ApiProblems.NotFound(Tasks.Tasks.TaskId.IsWellFormed(id)
+            ? $"No task has id '{id}'."
+            : $"'{id}' is not a task id: task ids are {Tasks.Tasks.TaskId.Length} characters of lowercase base32, as returned by POST /api/tasks.");
+
+    private static TaskSpec ParseSpec(JsonElement body, string? idempotencyHeader)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw new BadRequestException("The body must be a JSON object such as {\"topic\": \"demo\", \"subtype\": \"echo\", \"payload\": {}}.");
+        }
+
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!s_specFields.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw new BadRequestException($"'{property.Name}' is not a task field; the fields are {string.Join(", ", s_specFields)}.");
+            }
+        }
+
+        var documents = body.TryGetProperty("documents", out var docs) && docs.ValueKind != JsonValueKind.Null
+            ? docs.ValueKind == JsonValueKind.Array && docs.EnumerateArray().All(d => d.ValueKind == JsonValueKind.String)
+                ? docs.EnumerateArray().Select(d => d.GetString()!).ToList()
+                : throw new BadRequestException("documents must be an array of document keys such as [\"environment/prod\"].")
+            : null;
+        var timeout = OptionalString(body, "timeout") is { } text ? ApiRequest.Duration("timeout", text) : (TimeSpan?)null;
+        return new TaskSpec(
+            RequiredString(body, "topic"),
+            RequiredString(body, "subtype"),
+            body.TryGetProperty("payload", out var payload) ? payload : s_emptyPayload,
+            documents,
+            timeout,
+            OptionalString(body, "idempotencyKey") ?? idempotencyHeader,
+            OptionalString(body, "source"));
+    }
+
+    private static JsonElement EmptyObject()
+    {
+        using var document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
+    }
+
+    private static string RequiredString(JsonElement body, string name) =>
+        OptionalString(body, name) is { Length: > 0 } value ? value : throw new BadRequestException($"{name} is required and must be a non-empty string.");
+
+    private static string? OptionalString(JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new BadRequestException(name == "timeout"
+                ? $"timeout must be a duration string such as \"30s\" or \"PT30S\", not a {value.ValueKind.ToString().ToLowerInvariant()}."
+                : $"{name} must be a string, not a {value.ValueKind.ToString().ToLowerInvariant()}.");
+    }
+}
+
+/// <summary>The body of <c>POST /api/tasks</c> (for the OpenAPI document; the endpoint reads the JSON itself to name bad fields).</summary>
+/// <param name="Topic">The handler's topic, e.g. <c>document</c>.</param>
+/// <param name="Subtype">The handler's subtype, e.g. <c>transaction</c>.</param>
+/// <param name="Payload">The handler's JSON payload (default <c>{}</c>).</param>
+/// <param name="Documents">Extra document keys to lock.</param>
+/// <param name="Timeout">A duration such as <c>30s</c> (default: the server's default timeout).</param>
+/// <param name="IdempotencyKey">A repeated submit with this key returns the first task.</param>
+/// <param name="Source">Who produced the task.</param>
+public sealed record TaskSubmitRequest(string Topic, string Subtype, JsonElement? Payload, IReadOnlyList<string>? Documents, string? Timeout, string? IdempotencyKey, string? Source);

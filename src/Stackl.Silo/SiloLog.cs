@@ -1,0 +1,11 @@
+namespace Stackl.Silo;
+
+/// <summary>Silo host log messages; event ids 4000-4999 belong to the host and never change once shipped.</summary>
+internal static partial class SiloLog
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "Unhandled error answering {Method} {Path}")]
+    public static partial void UnhandledApiError(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Stackl silo {Silo} ({Storage}) ready: API {Url}/api, dashboard {Url}/dashboard, health {Url}/health, metrics {Url}/metrics")]
+    public static partial void Ready(ILogger logger, string silo, string storage, string url);
+}
