@@ -1,0 +1,69 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Stackl.Contracts;
+using Stackl.Testing.Databases;
+
+namespace Stackl.Silo.Tests.Api;
+
+/// <summary>A silo on a fresh SQLite file, served through the in-memory test server, with helpers for JSON requests.</summary>
+public sealed class ApiSilo : IAsyncDisposable
+{
+    private readonly SqliteDatabase _database = new();
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public ApiSilo(params (string Key, string Value)[] settings)
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
+            web.UseSetting("Stackl:Tasks:RecoveryInterval", "00:00:00.200");
+            web.UseSetting("Stackl:Silo:ReminderPollInterval", "00:00:00.100");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        Http = _factory.CreateClient();
+    }
+
+    public HttpClient Http { get; }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public async Task<HttpResponseMessage> PostAsync(string path, string json) => await Http.PostAsync(new Uri(path, UriKind.Relative), Json(json));
+
+    public async Task<HttpResponseMessage> GetAsync(string path) => await Http.GetAsync(new Uri(path, UriKind.Relative));
+
+    public async Task<TaskView> SubmitAsync(string json, string wait = "10s")
+    {
+        using var response = await PostAsync($"/api/tasks?wait={wait}", json);
+        return (await ReadAsync(response, ContractsJsonContext.Default.TaskView))!;
+    }
+
+    public static async Task<T?> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        await response.Content.ReadFromJsonAsync(type);
+
+    /// <summary>The problem details of an error response: status, code and detail.</summary>
+    public static async Task<(int Status, string Code, string Detail)> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        return (root.GetProperty("status").GetInt32(), root.GetProperty("code").GetString()!, root.GetProperty("detail").GetString()!);
+    }
+
+    public async Task<int> TaskCountAsync()
+    {
+        using var response = await GetAsync("/api/tasks?limit=500");
+        return (await ReadAsync(response, ContractsJsonContext.Default.PageTaskView))!.Items.Count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+        _database.Dispose();
+    }
+}
