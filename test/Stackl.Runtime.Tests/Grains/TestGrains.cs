@@ -90,6 +90,8 @@ public interface ICounterGrain : IGrainWithStringKey
     ValueTask<EchoMessage> EchoAsync(EchoMessage message);
 
     ValueTask PingAsync();
+
+    Task SetKeepAliveAsync(bool keepAlive);
 }
 
 public sealed class CounterGrain([PersistentState("counter")] IPersistentState<CounterState> state, Probe probe) : Grain, ICounterGrain, IRemindable
@@ -116,6 +118,12 @@ public sealed class CounterGrain([PersistentState("counter")] IPersistentState<C
     }
 
     public Task<Counter> GetAsync() => Task.FromResult(new Counter(state.State.Value));
+
+    public Task SetKeepAliveAsync(bool keepAlive)
+    {
+        KeepAlive = keepAlive;
+        return Task.CompletedTask;
+    }
 
     public async Task AppendAsync(int order)
     {
