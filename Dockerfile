@@ -1,4 +1,8 @@
-# Multi-stage build of the Stackl silo. Build: docker build -t stackl .  Run: docker run -p 8080:8080 stackl
+# Multi-stage build of the Stackl silo.
+#   docker build -t stackl .
+#   docker run -p 8080:8080 -v stackl-data:/app/data stackl                 (embedded: SQLite under /app/data)
+#   docker run -p 8080:8080 -e STACKL_Storage__Provider=postgres \
+#     -e STACKL_Storage__ConnectionString="Host=...;Database=stackl;Username=stackl;Password=..." stackl
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
@@ -9,6 +13,7 @@ WORKDIR /app
 COPY --from=build /app .
 # The SQLite file lives under /app/data in embedded mode; mount a volume there to keep it.
 RUN mkdir -p /app/data && chown -R 1654:1654 /app/data
+# 1654 is the non-root "app" user of the .NET base images.
 USER 1654
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080

@@ -7,10 +7,7 @@ using Stackl.Storage;
 using Stackl.Tasks;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration
-    .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "silo-config", "appsettings.embedded.json"), optional: true)
-    .AddEnvironmentVariables("STACKL_")
-    .AddCommandLine(args, SiloHostOptions.CommandLineSwitches);
+builder.Configuration.AddStacklSources(args);
 
 var storage = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
 storage.Validate();

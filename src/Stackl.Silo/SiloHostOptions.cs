@@ -6,8 +6,14 @@ public sealed class SiloHostOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Stackl:Storage";
 
-    /// <summary>The environment variable that selects the provider (<c>STACKL_</c> prefix plus the section path).</summary>
-    public const string ProviderEnvironmentVariable = "STACKL_Stackl__Storage__Provider";
+    /// <summary>The environment variable that selects the provider.</summary>
+    public const string ProviderEnvironmentVariable = "STACKL_Storage__Provider";
+
+    /// <summary>The environment variable that sets the PostgreSQL connection string.</summary>
+    public const string ConnectionStringEnvironmentVariable = "STACKL_Storage__ConnectionString";
+
+    /// <summary>The environment variable that sets the SQLite file.</summary>
+    public const string SqlitePathEnvironmentVariable = "STACKL_Storage__SqlitePath";
 
     /// <summary>The command-line switches and the settings they set.</summary>
     public static readonly IDictionary<string, string> CommandLineSwitches = new Dictionary<string, string>
@@ -15,6 +21,7 @@ public sealed class SiloHostOptions
         ["--storage"] = "Stackl:Storage:Provider",
         ["--connection-string"] = "Stackl:Storage:ConnectionString",
         ["--sqlite-path"] = "Stackl:Storage:SqlitePath",
+        [StacklConfiguration.ConfigFileSwitch] = "Stackl:ConfigFile",
     };
 
     /// <summary>The storage provider: <c>sqlite</c> (default, a file under <c>./data</c>) or <c>postgres</c>.</summary>
@@ -39,7 +46,7 @@ public sealed class SiloHostOptions
 
         if (Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            throw new InvalidOperationException("Stackl:Storage:Provider is postgres but no connection string is set; pass --connection-string \"Host=...;Database=...;Username=...\" or set STACKL_Stackl__Storage__ConnectionString.");
+            throw new InvalidOperationException($"Stackl:Storage:Provider is postgres but no connection string is set; pass --connection-string \"Host=...;Database=...;Username=...\" or set {ConnectionStringEnvironmentVariable}.");
         }
     }
 }

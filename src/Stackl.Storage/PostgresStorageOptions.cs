@@ -1,11 +1,8 @@
 namespace Stackl.Storage;
 
-/// <summary>Options of the PostgreSQL storage. Bound from <c>Stackl:Storage:Postgres</c>.</summary>
+/// <summary>Options of the PostgreSQL storage, set by <c>UsePostgresStorage</c>.</summary>
 public sealed class PostgresStorageOptions
 {
-    /// <summary>The environment variable that sets <see cref="ConnectionString"/>.</summary>
-    public const string ConnectionStringEnvironmentVariable = "STACKL_CONNECTION_STRING";
-
     /// <summary>The Npgsql connection string. No default: it must be set. It is never logged.</summary>
     public string ConnectionString { get; set; } = "";
 
@@ -20,12 +17,12 @@ public sealed class PostgresStorageOptions
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
-            throw new InvalidOperationException($"Stackl:Storage:Postgres:ConnectionString is empty; set it (or {ConnectionStringEnvironmentVariable}), e.g. Host=127.0.0.1;Database=stackl;Username=stackl.");
+            throw new InvalidOperationException("The PostgreSQL connection string is empty; the silo takes it from Stackl:Storage:ConnectionString (STACKL_Storage__ConnectionString, or --connection-string), e.g. Host=127.0.0.1;Database=stackl;Username=stackl.");
         }
 
         if (WriterCount < 1 || MaxBatchSize < 1)
         {
-            throw new InvalidOperationException($"Stackl:Storage:Postgres:WriterCount ({WriterCount}) and MaxBatchSize ({MaxBatchSize}) must be at least 1.");
+            throw new InvalidOperationException($"PostgreSQL WriterCount ({WriterCount}) and MaxBatchSize ({MaxBatchSize}) must be at least 1.");
         }
     }
 }

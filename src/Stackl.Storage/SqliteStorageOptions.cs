@@ -1,11 +1,8 @@
 namespace Stackl.Storage;
 
-/// <summary>Options of the embedded SQLite storage. Bound from <c>Stackl:Storage:Sqlite</c>.</summary>
+/// <summary>Options of the embedded SQLite storage, set by <c>UseSqliteStorage</c>.</summary>
 public sealed class SqliteStorageOptions
 {
-    /// <summary>The environment variable that overrides <see cref="DataSource"/>.</summary>
-    public const string DataSourceEnvironmentVariable = "STACKL_SQLITE_PATH";
-
     /// <summary>The database file. Default: <c>./data/stackl.db</c>, relative to the working directory.</summary>
     public string DataSource { get; set; } = Path.Combine("data", "stackl.db");
 
@@ -17,12 +14,12 @@ public sealed class SqliteStorageOptions
     {
         if (string.IsNullOrWhiteSpace(DataSource))
         {
-            throw new InvalidOperationException($"Stackl:Storage:Sqlite:DataSource is empty; set it (or {DataSourceEnvironmentVariable}) to a file path such as ./data/stackl.db.");
+            throw new InvalidOperationException("The SQLite file path is empty; the silo takes it from Stackl:Storage:SqlitePath (STACKL_Storage__SqlitePath, or --sqlite-path), e.g. ./data/stackl.db.");
         }
 
         if (MaxBatchSize < 1)
         {
-            throw new InvalidOperationException($"Stackl:Storage:Sqlite:MaxBatchSize must be at least 1 (it is {MaxBatchSize}).");
+            throw new InvalidOperationException($"SQLite MaxBatchSize must be at least 1 (it is {MaxBatchSize}).");
         }
     }
 }
