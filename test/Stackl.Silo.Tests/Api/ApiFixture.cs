@@ -67,3 +67,17 @@ public sealed class ApiSilo : IAsyncDisposable
         _database.Dispose();
     }
 }
+
+/// <summary>A fresh silo per test.</summary>
+public abstract class ApiTestBase : IAsyncLifetime
+{
+    protected ApiSilo Silo { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Silo = new ApiSilo();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+}

@@ -5,28 +5,18 @@ using TaskStatus = Stackl.Contracts.TaskStatus;
 namespace Stackl.Silo.Tests.Api;
 
 /// <summary>The HTTP contract of /api/documents through the real silo host.</summary>
-public sealed class DocumentApiTests : IAsyncLifetime
+public sealed class DocumentApiTests : ApiTestBase
 {
-    private ApiSilo _silo = null!;
-
-    public Task InitializeAsync()
-    {
-        _silo = new ApiSilo();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
-
     private async Task<(HttpStatusCode Status, TaskView? Task)> SendAsync(HttpMethod method, string path, string? json = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : ApiSilo.Json(json) };
-        using var response = await _silo.Http.SendAsync(request);
+        using var response = await Silo.Http.SendAsync(request);
         return (response.StatusCode, response.IsSuccessStatusCode ? await ApiSilo.ReadAsync(response, ContractsJsonContext.Default.TaskView) : null);
     }
 
     private async Task<DocumentView?> DocumentAsync(string key)
     {
-        using var response = await _silo.GetAsync($"/api/documents/{key}");
+        using var response = await Silo.GetAsync($"/api/documents/{key}");
         return response.IsSuccessStatusCode ? await ApiSilo.ReadAsync(response, ContractsJsonContext.Default.DocumentView) : null;
     }
 
@@ -43,14 +33,14 @@ public sealed class DocumentApiTests : IAsyncLifetime
 
         var deleted = await SendAsync(HttpMethod.Delete, "/api/documents/service/api?wait=10s");
         Assert.Equal(TaskStatus.Completed, deleted.Task!.Status);
-        using var gone = await _silo.GetAsync("/api/documents/service/api");
+        using var gone = await Silo.GetAsync("/api/documents/service/api");
         Assert.Contains("was deleted at version 3", (await ApiSilo.ProblemAsync(gone)).Detail, StringComparison.Ordinal);
 
-        using var history = await _silo.GetAsync("/api/documents/service/api/history?limit=2");
+        using var history = await Silo.GetAsync("/api/documents/service/api/history?limit=2");
         var page = (await ApiSilo.ReadAsync(history, ContractsJsonContext.Default.PageHistoryEntry))!;
         Assert.Equal([3L, 2L], page.Items.Select(e => e.Version));
         Assert.Equal("2", page.Next);
-        using var first = await _silo.GetAsync("/api/documents/service/api/history/1");
+        using var first = await Silo.GetAsync("/api/documents/service/api/history/1");
         var version1 = await ApiSilo.ReadAsync(first, ContractsJsonContext.Default.HistoryEntry);
         Assert.Equal((put.Task.Id, """{"image":"api:1","replicas":2}"""), (version1!.TaskId, version1.Value!.Value.GetRawText()));
     }
@@ -63,9 +53,9 @@ public sealed class DocumentApiTests : IAsyncLifetime
             await SendAsync(HttpMethod.Put, $"/api/documents/env/{name}?wait=10s", "1");
         }
 
-        using var response = await _silo.GetAsync("/api/documents?prefix=env/&limit=2");
+        using var response = await Silo.GetAsync("/api/documents?prefix=env/&limit=2");
         var page = (await ApiSilo.ReadAsync(response, ContractsJsonContext.Default.PageDocumentView))!;
-        using var rest = await _silo.GetAsync($"/api/documents?prefix=env/&limit=2&after={page.Next}");
+        using var rest = await Silo.GetAsync($"/api/documents?prefix=env/&limit=2&after={page.Next}");
 
         Assert.Equal(["env/a", "env/b"], page.Items.Select(d => d.Key));
         Assert.Equal(["env/c"], (await ApiSilo.ReadAsync(rest, ContractsJsonContext.Default.PageDocumentView))!.Items.Select(d => d.Key));
@@ -94,31 +84,31 @@ public sealed class DocumentApiTests : IAsyncLifetime
     public async Task BadInput_GetsAProblemAndStoresNothing(string method, string path, string? body, int status, string detail)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : ApiSilo.Json(body) };
-        using var response = await _silo.Http.SendAsync(request);
+        using var response = await Silo.Http.SendAsync(request);
         var problem = await ApiSilo.ProblemAsync(response);
 
         Assert.Equal(status, problem.Status);
         Assert.Contains(detail, problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(0, await _silo.TaskCountAsync());
+        Assert.Equal(0, await Silo.TaskCountAsync());
     }
 
     [Fact]
     public async Task Locks_ListTheLockHeldByARunningTask()
     {
-        using var submitted = await _silo.PostAsync("/api/tasks", """{"topic":"demo","subtype":"sleep","payload":{"ms":30000},"documents":["env/held"]}""");
+        using var submitted = await Silo.PostAsync("/api/tasks", """{"topic":"demo","subtype":"sleep","payload":{"ms":30000},"documents":["env/held"]}""");
         var task = await ApiSilo.ReadAsync(submitted, ContractsJsonContext.Default.TaskView);
 
         var locks = await Stackl.Runtime.Testing.Eventually.ValueAsync(
             "the sleeping task holds its lock",
             async () =>
             {
-                using var response = await _silo.GetAsync("/api/locks");
+                using var response = await Silo.GetAsync("/api/locks");
                 return (await ApiSilo.ReadAsync(response, ContractsJsonContext.Default.IReadOnlyListLockView))!;
             },
             l => l.Count == 1);
 
         Assert.Equal(("env/held", task!.Id), (locks[0].Key, locks[0].Owner));
-        using var cancel = await _silo.PostAsync($"/api/tasks/{task.Id}/cancel?wait=10s", "");
+        using var cancel = await Silo.PostAsync($"/api/tasks/{task.Id}/cancel?wait=10s", "");
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
     }
 }

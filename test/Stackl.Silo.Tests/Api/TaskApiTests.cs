@@ -5,22 +5,12 @@ using TaskStatus = Stackl.Contracts.TaskStatus;
 namespace Stackl.Silo.Tests.Api;
 
 /// <summary>The HTTP contract of /api/tasks through the real silo host.</summary>
-public sealed class TaskApiTests : IAsyncLifetime
+public sealed class TaskApiTests : ApiTestBase
 {
-    private ApiSilo _silo = null!;
-
-    public Task InitializeAsync()
-    {
-        _silo = new ApiSilo();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
-
     [Fact]
     public async Task Submit_FinalWithinTheWait_Returns200WithTheTask()
     {
-        using var response = await _silo.PostAsync("/api/tasks?wait=10s", """{"topic":"demo","subtype":"echo","payload":{"hello":"world"},"source":"tests"}""");
+        using var response = await Silo.PostAsync("/api/tasks?wait=10s", """{"topic":"demo","subtype":"echo","payload":{"hello":"world"},"source":"tests"}""");
         var task = await ApiSilo.ReadAsync(response, ContractsJsonContext.Default.TaskView);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -31,14 +21,14 @@ public sealed class TaskApiTests : IAsyncLifetime
     [Fact]
     public async Task Submit_NotFinalWithinTheWait_Returns202WithLocation_ThenLongPollGetsTheFinalTask()
     {
-        using var response = await _silo.PostAsync("/api/tasks?wait=50ms", """{"topic":"demo","subtype":"sleep","payload":{"ms":700}}""");
+        using var response = await Silo.PostAsync("/api/tasks?wait=50ms", """{"topic":"demo","subtype":"sleep","payload":{"ms":700}}""");
         var accepted = await ApiSilo.ReadAsync(response, ContractsJsonContext.Default.TaskView);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($"/api/tasks/{accepted!.Id}", response.Headers.Location?.ToString());
         Assert.Equal(TaskStatus.Running, accepted.Status);
 
-        using var polled = await _silo.GetAsync($"{response.Headers.Location}?wait=10s");
+        using var polled = await Silo.GetAsync($"{response.Headers.Location}?wait=10s");
         Assert.Equal(TaskStatus.Completed, (await ApiSilo.ReadAsync(polled, ContractsJsonContext.Default.TaskView))!.Status);
     }
 
@@ -50,11 +40,11 @@ public sealed class TaskApiTests : IAsyncLifetime
         using var second = new HttpRequestMessage(HttpMethod.Post, "/api/tasks?wait=5s") { Content = ApiSilo.Json("""{"topic":"demo","subtype":"echo","payload":2}""") };
         second.Headers.Add("Idempotency-Key", "deploy-7");
 
-        using var a = await _silo.Http.SendAsync(first);
-        using var b = await _silo.Http.SendAsync(second);
+        using var a = await Silo.Http.SendAsync(first);
+        using var b = await Silo.Http.SendAsync(second);
 
         Assert.Equal((await ApiSilo.ReadAsync(a, ContractsJsonContext.Default.TaskView))!.Id, (await ApiSilo.ReadAsync(b, ContractsJsonContext.Default.TaskView))!.Id);
-        Assert.Equal(1, await _silo.TaskCountAsync());
+        Assert.Equal(1, await Silo.TaskCountAsync());
     }
 
     [Theory]
@@ -74,12 +64,12 @@ public sealed class TaskApiTests : IAsyncLifetime
     [InlineData("""{"topic":"document","subtype":"transaction","payload":{"ops":[{"op":"launch","key":"a/b"}]}}""", 422, ErrorCodes.InvalidPayload, "payload.ops[0].op")]
     public async Task Submit_BadInput_GetsAProblemNamingTheFieldAndStoresNothing(string body, int status, string code, string detail)
     {
-        using var response = await _silo.PostAsync("/api/tasks?wait=1s", body);
+        using var response = await Silo.PostAsync("/api/tasks?wait=1s", body);
         var problem = await ApiSilo.ProblemAsync(response);
 
         Assert.Equal((status, code), (problem.Status, problem.Code));
         Assert.Contains(detail, problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(0, await _silo.TaskCountAsync());
+        Assert.Equal(0, await Silo.TaskCountAsync());
     }
 
     [Fact]
@@ -87,11 +77,11 @@ public sealed class TaskApiTests : IAsyncLifetime
     {
         var body = $$"""{"topic":"demo","subtype":"echo","payload":"{{new string('x', 1_100_000)}}"}""";
 
-        using var response = await _silo.PostAsync("/api/tasks", body);
+        using var response = await Silo.PostAsync("/api/tasks", body);
         var problem = await ApiSilo.ProblemAsync(response);
 
         Assert.Equal((413, ErrorCodes.PayloadTooLarge), (problem.Status, problem.Code));
-        Assert.Equal(0, await _silo.TaskCountAsync());
+        Assert.Equal(0, await Silo.TaskCountAsync());
     }
 
     [Theory]
@@ -99,12 +89,12 @@ public sealed class TaskApiTests : IAsyncLifetime
     [InlineData("/api/tasks?wait=later", "wait is 'later'")]
     public async Task Submit_BadWait_Gets400(string path, string detail)
     {
-        using var response = await _silo.PostAsync(path, """{"topic":"demo","subtype":"echo"}""");
+        using var response = await Silo.PostAsync(path, """{"topic":"demo","subtype":"echo"}""");
         var problem = await ApiSilo.ProblemAsync(response);
 
         Assert.Equal(400, problem.Status);
         Assert.Contains(detail, problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(0, await _silo.TaskCountAsync());
+        Assert.Equal(0, await Silo.TaskCountAsync());
     }
 
     [Theory]
@@ -112,7 +102,7 @@ public sealed class TaskApiTests : IAsyncLifetime
     [InlineData("not-a-task", "is not a task id")]
     public async Task Get_UnknownTask_Gets404(string id, string detail)
     {
-        using var response = await _silo.GetAsync($"/api/tasks/{id}");
+        using var response = await Silo.GetAsync($"/api/tasks/{id}");
         var problem = await ApiSilo.ProblemAsync(response);
 
         Assert.Equal((404, ErrorCodes.NotFound), (problem.Status, problem.Code));
@@ -125,14 +115,14 @@ public sealed class TaskApiTests : IAsyncLifetime
         var echoes = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            echoes.Add((await _silo.SubmitAsync("""{"topic":"demo","subtype":"echo"}""")).Id);
+            echoes.Add((await Silo.SubmitAsync("""{"topic":"demo","subtype":"echo"}""")).Id);
         }
 
-        await _silo.SubmitAsync("""{"topic":"demo","subtype":"fail","payload":{"message":"no"}}""");
+        await Silo.SubmitAsync("""{"topic":"demo","subtype":"fail","payload":{"message":"no"}}""");
 
-        using var first = await _silo.GetAsync("/api/tasks?status=completed&topic=demo&limit=2");
+        using var first = await Silo.GetAsync("/api/tasks?status=completed&topic=demo&limit=2");
         var page = (await ApiSilo.ReadAsync(first, ContractsJsonContext.Default.PageTaskView))!;
-        using var second = await _silo.GetAsync($"/api/tasks?status=Completed&limit=2&after={page.Next}");
+        using var second = await Silo.GetAsync($"/api/tasks?status=Completed&limit=2&after={page.Next}");
         var rest = (await ApiSilo.ReadAsync(second, ContractsJsonContext.Default.PageTaskView))!;
 
         Assert.Equal([echoes[2], echoes[1]], page.Items.Select(t => t.Id));
@@ -146,7 +136,7 @@ public sealed class TaskApiTests : IAsyncLifetime
     [InlineData("/api/tasks?limit=100000", "limit is '100000'")]
     public async Task List_BadQuery_Gets400(string path, string detail)
     {
-        using var response = await _silo.GetAsync(path);
+        using var response = await Silo.GetAsync(path);
         var problem = await ApiSilo.ProblemAsync(response);
 
         Assert.Equal(400, problem.Status);
@@ -156,11 +146,11 @@ public sealed class TaskApiTests : IAsyncLifetime
     [Fact]
     public async Task Cancel_RunningTask_EndsCancelled_ThenCancelAgainGets409()
     {
-        var running = await _silo.SubmitAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":30000}}""", wait: "0s");
+        var running = await Silo.SubmitAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":30000}}""", wait: "0s");
 
-        using var cancel = await _silo.PostAsync($"/api/tasks/{running.Id}/cancel?wait=10s", "");
-        using var again = await _silo.PostAsync($"/api/tasks/{running.Id}/cancel", "");
-        using var unknown = await _silo.PostAsync("/api/tasks/01jzzzzzzzzzzzzzzzzzzzzzzz/cancel", "");
+        using var cancel = await Silo.PostAsync($"/api/tasks/{running.Id}/cancel?wait=10s", "");
+        using var again = await Silo.PostAsync($"/api/tasks/{running.Id}/cancel", "");
+        using var unknown = await Silo.PostAsync("/api/tasks/01jzzzzzzzzzzzzzzzzzzzzzzz/cancel", "");
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal(TaskStatus.Cancelled, (await ApiSilo.ReadAsync(cancel, ContractsJsonContext.Default.TaskView))!.Status);
@@ -172,9 +162,9 @@ public sealed class TaskApiTests : IAsyncLifetime
     [Fact]
     public async Task Events_StreamTheCurrentStatusThenTransitionsUntilFinal()
     {
-        var task = await _silo.SubmitAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":300}}""", wait: "0s");
+        var task = await Silo.SubmitAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":300}}""", wait: "0s");
 
-        using var response = await _silo.Http.GetAsync(new Uri($"/api/tasks/{task.Id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Silo.Http.GetAsync(new Uri($"/api/tasks/{task.Id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -188,7 +178,7 @@ public sealed class TaskApiTests : IAsyncLifetime
     [Fact]
     public async Task OpenApi_DocumentListsTheTaskEndpoints()
     {
-        using var response = await _silo.GetAsync("/openapi/v1.json");
+        using var response = await Silo.GetAsync("/openapi/v1.json");
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
