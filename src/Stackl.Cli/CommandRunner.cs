@@ -8,9 +8,6 @@ namespace Stackl.Cli;
 /// <param name="console">The console.</param>
 internal sealed class CommandRunner(GlobalOptions global, CliConsole console)
 {
-    /// <summary>The exit code of a command stopped by Ctrl+C or SIGTERM (the shell convention).</summary>
-    public const int Interrupted = 130;
-
     /// <summary>Sets <paramref name="command"/>'s action.</summary>
     /// <param name="command">The command.</param>
     /// <param name="action">The action: answers an exit code.</param>
@@ -47,7 +44,7 @@ internal sealed class CommandRunner(GlobalOptions global, CliConsole console)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Fail(Interrupted, "interrupted");
+            return Fail(ExitCodes.Interrupted, "interrupted");
         }
     }
 

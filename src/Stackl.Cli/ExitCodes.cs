@@ -23,6 +23,9 @@ internal static class ExitCodes
     /// <summary>The wait ended before the task was final; the task goes on.</summary>
     public const int NotFinal = 5;
 
+    /// <summary>Stopped by Ctrl+C or SIGTERM (the shell convention); a task it submitted goes on.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>The lines of <c>stackl --help</c> that explain the codes.</summary>
     public const string Help = """
         Exit codes:
@@ -32,6 +35,7 @@ internal static class ExitCodes
           3  the task, document or version was not found
           4  the server is unreachable or failed (5xx)
           5  the wait ended before the task was final (it goes on)
+          130 interrupted (Ctrl+C); a submitted task goes on
         """;
 
     /// <summary>The code for a task a command waited for: 0 Completed, 1 for the other final statuses, 5 while not final.</summary>

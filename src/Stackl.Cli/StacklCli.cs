@@ -13,7 +13,8 @@ internal static class StacklCli
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         var root = Build(console);
-        var parse = root.Parse(args);
+        // No response files: '@file.json' is how a payload is read from a file, not a list of more arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var invocation = new InvocationConfiguration
         {
             Output = console.Output,

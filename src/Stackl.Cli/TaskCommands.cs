@@ -48,7 +48,7 @@ internal static class TaskCommands
     public static async Task<int> FollowSubmittedAsync(CliContext context, TaskView task, TimeSpan? wait, CancellationToken cancellationToken)
     {
         var budget = wait ?? DefaultWait;
-        task = await TaskProgress.FollowAsync(context, task, budget - FirstWait(wait), cancellationToken).ConfigureAwait(false);
+        task = await TaskProgress.FollowAsync(context, task, budget - FirstWait(wait), FirstWait(wait), cancellationToken).ConfigureAwait(false);
         CliOutput.Task(context, task);
 
         // Not waiting was asked for: an accepted task is the success.
@@ -108,7 +108,7 @@ internal static class TaskCommands
         run.Bind(command, async (parse, context, cancellationToken) =>
         {
             var task = await context.Client.GetAsync(parse.GetRequiredValue(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-            task = await TaskProgress.FollowAsync(context, task, parse.GetValue(timeout), cancellationToken).ConfigureAwait(false);
+            task = await TaskProgress.FollowAsync(context, task, parse.GetValue(timeout), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             CliOutput.Task(context, task);
             return ExitCodes.ForTask(task);
         });

@@ -17,9 +17,10 @@ internal static class TaskProgress
     /// <param name="context">The command's context.</param>
     /// <param name="task">The task as last read.</param>
     /// <param name="wait">How long to follow it.</param>
+    /// <param name="waited">How long the command already waited for it (shown in the elapsed time).</param>
     /// <param name="cancellationToken">Cancels the wait (Ctrl+C).</param>
     /// <returns>The task when it became final or the wait ended.</returns>
-    public static async Task<TaskView> FollowAsync(CliContext context, TaskView task, TimeSpan? wait, CancellationToken cancellationToken)
+    public static async Task<TaskView> FollowAsync(CliContext context, TaskView task, TimeSpan? wait, TimeSpan waited, CancellationToken cancellationToken)
     {
         if (task.Status.IsFinal() || wait <= TimeSpan.Zero)
         {
@@ -31,7 +32,7 @@ internal static class TaskProgress
         {
             return await AnsiConsole.Status()
                 .Spinner(Spinner.Known.Dots)
-                .StartAsync(Markup.Escape(Describe(task, TimeSpan.Zero)), status => PollAsync(context, task, wait, started, (t, _) => status.Status(Markup.Escape(Describe(t, TimeProvider.System.GetElapsedTime(started)))), cancellationToken))
+                .StartAsync(Markup.Escape(Describe(task, waited)), status => PollAsync(context, task, wait, started, (t, _) => status.Status(Markup.Escape(Describe(t, waited + TimeProvider.System.GetElapsedTime(started)))), cancellationToken))
                 .ConfigureAwait(false);
         }
 
