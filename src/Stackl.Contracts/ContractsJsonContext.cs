@@ -18,4 +18,5 @@ namespace Stackl.Contracts;
 [JsonSerializable(typeof(Page<DocumentView>))]
 [JsonSerializable(typeof(Page<HistoryEntry>))]
 [JsonSerializable(typeof(IReadOnlyList<LockView>))]
+[JsonSerializable(typeof(ClusterView))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

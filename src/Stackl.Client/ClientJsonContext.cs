@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Stackl.Client;
+
+/// <summary>Source-generated JSON for the SDK's own request and problem shapes; the wire records use <c>ContractsJsonContext</c>.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SubmitTaskRequest))]
+[JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ClientJsonContext : JsonSerializerContext;
+
+/// <summary>The body of <c>POST /api/tasks</c>: the timeout travels as a duration string such as <c>30s</c>.</summary>
+internal sealed record SubmitTaskRequest(
+    string Topic,
+    string Subtype,
+    JsonElement Payload,
+    IReadOnlyList<string>? Documents,
+    string? Timeout,
+    string? IdempotencyKey,
+    string? Source);
+
+/// <summary>An <c>application/problem+json</c> answer with the server's <c>code</c> extension.</summary>
+internal sealed record ProblemBody(string? Type, string? Title, int? Status, string? Detail, string? Code, string? TraceId);

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Stackl.Contracts;
+using TaskStatus = Stackl.Contracts.TaskStatus;
+
+namespace Stackl.Client;
+
+/// <summary>A client of one Stackl silo's HTTP API: tasks, documents, history, locks and the cluster.</summary>
+/// <remarks>
+/// Errors are exceptions: a refused request throws a <see cref="StacklApiException"/> subclass carrying the server's status,
+/// code and detail; an unknown task, document or version always throws <see cref="StacklNotFoundException"/> (reads never
+/// return null); an unreachable server throws <see cref="StacklConnectionException"/>. A task that ends Failed, TimedOut,
+/// Cancelled or RollbackFailed is not an error of the call: it is returned, with its <see cref="TaskView.Error"/>.
+/// Waits longer than <see cref="StacklClientOptions.MaxServerWait"/> are made of several bounded server waits.
+/// </remarks>
+public interface IStacklClient
+{
+    /// <summary>Submits a task and waits up to <paramref name="wait"/> for it to become final.</summary>
+    /// <remarks>A repeated submit with the same <see cref="TaskSpec.IdempotencyKey"/> returns the first task instead of a new one.</remarks>
+    /// <param name="spec">The task: handler, payload, documents, timeout, idempotency key.</param>
+    /// <param name="wait">How long to wait for the task to end: <see cref="StacklClientOptions.DefaultWait"/> when null, no wait when zero.</param>
+    /// <param name="cancellationToken">Cancels the call (the wait); a task the server already accepted goes on.</param>
+    /// <returns>The task: final when it ended within the wait, else as it is now.</returns>
+    Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a task, optionally waiting up to <paramref name="wait"/> for it to become final.</summary>
+    /// <param name="id">The task id.</param>
+    /// <param name="wait">How long to wait for the task to end; null or zero reads it now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task: final when it ended within the wait, else as it is now.</returns>
+    Task<TaskView> GetAsync(string id, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until a task is final.</summary>
+    /// <param name="id">The task id.</param>
+    /// <param name="timeout">How long to wait; null waits until the task ends (every task has a deadline).</param>
+    /// <param name="cancellationToken">Cancels the wait, not the task.</param>
+    /// <returns>The final task, whatever its final status.</returns>
+    /// <exception cref="StacklWaitTimeoutException">The timeout passed first; the task goes on.</exception>
+    Task<TaskView> WaitAsync(string id, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a task that has not decided to commit; its rollback runs and it ends Cancelled.</summary>
+    /// <param name="id">The task id.</param>
+    /// <param name="wait">How long to wait for the rollback to finish; null or zero answers at once.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task, <see cref="TaskStatus.Cancelled"/> or still <see cref="TaskStatus.RollingBack"/>.</returns>
+    /// <exception cref="StacklConflictException">The task is already final (<c>task_final</c>) or committing (<c>task_committing</c>).</exception>
+    Task<TaskView> CancelAsync(string id, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists tasks newest first.</summary>
+    /// <param name="status">Only tasks in this status.</param>
+    /// <param name="topic">Only tasks of this topic.</param>
+    /// <param name="after">The <see cref="Page{T}.Next"/> cursor of the previous page.</param>
+    /// <param name="limit">The page size (the server's default when null).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One page; listed tasks carry no log lines (read a task for them).</returns>
+    Task<Page<TaskView>> ListTasksAsync(TaskStatus? status = null, string? topic = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams a task's events: its status now, then every transition and log line until it is final.</summary>
+    /// <remarks>
+    /// The stream ends after the final status event, or earlier when the server closes it (a silo that stops): check
+    /// the last event's status, or call <see cref="WaitAsync"/>, to know how the task ended.
+    /// </remarks>
+    /// <param name="id">The task id.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    IAsyncEnumerable<TaskEvent> WatchAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a document's last committed value.</summary>
+    /// <param name="key">The key, <c>type/name</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="StacklNotFoundException">The document was never written, or is deleted.</exception>
+    Task<DocumentView> GetDocumentAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a document's value through a <c>document/put</c> task.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The new value (not JSON null: delete instead).</param>
+    /// <param name="wait">How long to wait for the task: <see cref="StacklClientOptions.DefaultWait"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the call (the wait).</param>
+    /// <returns>The task that writes it.</returns>
+    Task<TaskView> PutDocumentAsync(string key, JsonElement value, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a JSON merge patch (RFC 7386) to a document through a <c>document/patch</c> task.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="patch">The merge patch, a JSON object (a null member removes it).</param>
+    /// <param name="wait">How long to wait for the task: <see cref="StacklClientOptions.DefaultWait"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the call (the wait).</param>
+    /// <returns>The task that writes it.</returns>
+    Task<TaskView> PatchDocumentAsync(string key, JsonElement patch, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a document through a <c>document/delete</c> task; its history stays.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="wait">How long to wait for the task: <see cref="StacklClientOptions.DefaultWait"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the call (the wait).</param>
+    /// <returns>The task that deletes it (it fails with <c>not_found</c> when there is nothing to delete).</returns>
+    Task<TaskView> DeleteDocumentAsync(string key, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists existing documents in key order.</summary>
+    /// <param name="prefix">Only keys that start with it, e.g. <c>environment/</c>.</param>
+    /// <param name="after">The <see cref="Page{T}.Next"/> cursor of the previous page.</param>
+    /// <param name="limit">The page size (the server's default when null).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<Page<DocumentView>> ListDocumentsAsync(string? prefix = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a document's committed versions, newest first.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="before">Only versions below this one (the <see cref="Page{T}.Next"/> cursor of the previous page).</param>
+    /// <param name="limit">The page size (the server's default when null).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<Page<HistoryEntry>> GetHistoryAsync(string key, long? before = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one committed version of a document.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="version">The version, from 1.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="StacklNotFoundException">The document has no such version.</exception>
+    Task<HistoryEntry> GetDocumentVersionAsync(string key, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists held document locks with their owner task and lease.</summary>
+    /// <param name="limit">The most locks to list (the server's default when null).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<LockView>> ListLocksAsync(int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the cluster as the silo sees it: its silos and the task counts by status.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<ClusterView> GetClusterAsync(CancellationToken cancellationToken = default);
+}

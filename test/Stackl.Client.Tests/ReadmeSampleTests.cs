@@ -1,0 +1,35 @@
+using TaskStatus = Stackl.Contracts.TaskStatus;
+
+namespace Stackl.Client.Tests;
+
+[Collection(InProcessSiloCollection.Name)]
+public sealed class ReadmeSampleTests(InProcessSilo silo)
+{
+    [Fact]
+    public async Task ReadmeSample_RunsAgainstASilo_AndMovesTheMoney()
+    {
+        await ReadmeSample.RunAsync(silo.BaseAddress);
+
+        using var client = silo.CreateClient();
+        var alice = await client.GetDocumentAsync("account/alice");
+        var bob = await client.GetDocumentAsync("account/bob");
+        var transfers = await client.ListTasksAsync(TaskStatus.Completed, "document", limit: 500);
+        Assert.Equal(70, TestJson.Balance(alice));
+        Assert.Equal(30, TestJson.Balance(bob));
+        Assert.Contains(transfers.Items, t => t.Subtype == "transaction" && t.Documents.SequenceEqual(["account/alice", "account/bob"]));
+    }
+
+    [Fact]
+    public void Readme_SdkSection_IsTheCompiledSampleWordForWord()
+    {
+        var source = File.ReadAllLines(Path.Combine(BuildOutput.RepositoryRoot, "test", "Stackl.Client.Tests", "ReadmeSample.cs"));
+        var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin");
+        var end = Array.FindIndex(source, l => l.Trim() == "// README:end");
+        var indent = source[begin].Length - source[begin].TrimStart().Length;
+        var sample = string.Join('\n', source[(begin + 1)..end].Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+
+        var readme = File.ReadAllText(Path.Combine(BuildOutput.RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
+
+        Assert.True(readme.Contains("```csharp\n" + sample + "\n```", StringComparison.Ordinal), $"README.md's SDK section must hold ReadmeSample.cs's code between its markers, word for word:\n{sample}");
+    }
+}

@@ -1,0 +1,70 @@
+namespace Stackl.Client.Tests;
+
+/// <summary>The built silo (<c>stackl-silo.dll</c>) running as a child process on a free port and a given SQLite file.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+
+    private SiloProcess(ChildProcess process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Its address.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Its last output lines.</summary>
+    public string Tail => _process.Tail;
+
+    /// <summary>Starts a silo on <paramref name="sqlitePath"/> and waits until <c>/health</c> answers 200.</summary>
+    public static async Task<SiloProcess> StartAsync(string sqlitePath, string phase)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
+        var process = ChildProcess.Start(
+            BuildOutput.SiloDll,
+            Path.GetDirectoryName(sqlitePath)!,
+            "--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--sqlite-path", sqlitePath);
+        var silo = new SiloProcess(process, baseAddress);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            await Runtime.Testing.Eventually.ValueAsync(
+                $"{phase}: the silo at {baseAddress} answers /health with 200 (its output so far: {process.Tail})",
+                async () =>
+                {
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"{phase}: the silo exited during start; its output:\n{process.Tail}");
+                    }
+
+                    try
+                    {
+                        using var response = await http.GetAsync(new Uri("health", UriKind.Relative));
+                        return response.IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                },
+                healthy => healthy,
+                TimeSpan.FromSeconds(90));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL, and waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(30), "the killed silo");
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
