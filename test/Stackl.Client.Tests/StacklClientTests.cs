@@ -174,7 +174,7 @@ public sealed class StacklClientTests(InProcessSilo silo) : IDisposable
     }
 
     [Fact]
-    public async Task Watch_FinalTask_YieldsItsFinalStatusOnly()
+    public async Task Watch_FinalTask_YieldsItsStoredLogThenItsFinalStatus()
     {
         var done = await _client.SubmitAsync(TestJson.Echo("{}"));
 
@@ -184,7 +184,8 @@ public sealed class StacklClientTests(InProcessSilo silo) : IDisposable
             events.Add(taskEvent);
         }
 
-        Assert.Equal(TaskStatus.Completed, Assert.Single(events).Status);
+        Assert.Equal([(TaskEvent.LogKind, "echo"), (TaskEvent.StatusKind, null)], events.Select(e => (e.Kind, e.Kind == TaskEvent.LogKind ? e.Message : null)));
+        Assert.Equal(TaskStatus.Completed, events[^1].Status);
     }
 
     [Fact]

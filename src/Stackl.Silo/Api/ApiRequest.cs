@@ -53,7 +53,8 @@ internal sealed class ApiRequest(IOptions<ApiOptions> options)
         }
     }
 
-    /// <summary>The <c>wait</c> query parameter: null when absent; 400 when malformed or above the maximum.</summary>
+    /// <summary>The <c>wait</c> query parameter: null when absent; 400 when malformed; capped at <see cref="ApiOptions.MaxWait"/>.</summary>
+    /// <remarks>A wait above the maximum is shortened rather than refused: the answer is then 202 and the client polls again.</remarks>
     public TimeSpan? Wait(HttpRequest request)
     {
         var text = request.Query["wait"].ToString();
@@ -63,12 +64,7 @@ internal sealed class ApiRequest(IOptions<ApiOptions> options)
         }
 
         var wait = Duration("wait", text);
-        if (wait > Options.MaxWait)
-        {
-            throw new BadRequestException($"wait is {Durations.Format(wait)}; at most {Durations.Format(Options.MaxWait)} is allowed (Stackl:Api:MaxWait). Poll again or stream /events for longer tasks.");
-        }
-
-        return wait;
+        return wait > Options.MaxWait ? Options.MaxWait : wait;
     }
 
     /// <summary>The <c>limit</c> query parameter, defaulted and bounded.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Stackl.Contracts;
 using Stackl.Runtime.Cluster;
 using Stackl.Tasks.Queries;
 
@@ -25,16 +26,3 @@ public static class ClusterApi
             counts.ToDictionary(c => c.Key.ToString(), c => c.Value)));
     }
 }
-
-/// <summary>The cluster as one silo sees it.</summary>
-/// <param name="Self">The silo that answered.</param>
-/// <param name="Silos">Every silo in the membership table.</param>
-/// <param name="Tasks">How many tasks are in each status.</param>
-public sealed record ClusterView(string Self, IReadOnlyList<SiloView> Silos, IReadOnlyDictionary<string, long> Tasks);
-
-/// <summary>One silo.</summary>
-/// <param name="Name">Its name.</param>
-/// <param name="Status">Its membership status.</param>
-/// <param name="LeaseRenewedAt">When it last renewed its lease.</param>
-/// <param name="Activations">Its grain activations (known for the answering silo only).</param>
-public sealed record SiloView(string Name, string Status, DateTimeOffset LeaseRenewedAt, int? Activations);

@@ -19,10 +19,16 @@ internal sealed class ServerSentEvents(HttpContext context)
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    public Task WriteTaskAsync(TaskView task, CancellationToken cancellationToken)
+    /// <summary>Writes the task as it is: the log lines it stored so far, then its status.</summary>
+    public async Task WriteTaskAsync(TaskView task, CancellationToken cancellationToken)
     {
+        foreach (var line in task.Logs)
+        {
+            await WriteAsync(new TaskEvent(task.Id, TaskEvent.LogKind, task.Status, task.Topic, task.Subtype, line.At, line.Message), cancellationToken);
+        }
+
         var duration = task.Completed is { } completed ? (completed - task.Created).TotalMilliseconds : (double?)null;
-        return WriteAsync(new TaskEvent(task.Id, TaskEvent.StatusKind, task.Status, task.Topic, task.Subtype, task.Completed ?? task.Started ?? task.Created, task.Error?.Message, duration), cancellationToken);
+        await WriteAsync(new TaskEvent(task.Id, TaskEvent.StatusKind, task.Status, task.Topic, task.Subtype, task.Completed ?? task.Started ?? task.Created, task.Error?.Message, duration), cancellationToken);
     }
 
     /// <summary>Relays the subscription's events that pass <paramref name="include"/> until <paramref name="last"/> holds for one, or the client leaves.</summary>
