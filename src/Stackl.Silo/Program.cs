@@ -3,6 +3,7 @@ using Stackl.Contracts;
 using Stackl.Runtime.Hosting;
 using Stackl.Silo;
 using Stackl.Silo.Api;
+using Stackl.Silo.Metrics;
 using Stackl.Storage;
 using Stackl.Tasks;
 
@@ -35,6 +36,7 @@ builder.Services.AddStacklSilo(silo =>
     silo.AddStacklTasks();
 });
 builder.Services.AddSingleton<ApiRequest>();
+builder.Services.AddStacklMetrics();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiProblems.ExceptionHandler>();
 builder.Services.AddOpenApi();
