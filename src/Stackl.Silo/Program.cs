@@ -3,6 +3,8 @@ using Stackl.Contracts;
 using Stackl.Runtime.Hosting;
 using Stackl.Silo;
 using Stackl.Silo.Api;
+using Stackl.Silo.Dashboard;
+using Stackl.Silo.Metrics;
 using Stackl.Storage;
 using Stackl.Tasks;
 
@@ -32,6 +34,8 @@ builder.Services.AddStacklSilo(silo =>
     silo.AddStacklTasks();
 });
 builder.Services.AddSingleton<ApiRequest>();
+builder.Services.AddStacklMetrics();
+builder.Services.AddStacklDashboard();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiProblems.ExceptionHandler>();
 builder.Services.AddOpenApi();
@@ -48,6 +52,7 @@ app.MapSiloEndpoints();
 app.MapTaskApi();
 app.MapDocumentApi();
 app.MapClusterApi();
+app.MapDashboard();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var silo = app.Services.GetRequiredService<Stackl.Runtime.Hosting.Silo>();

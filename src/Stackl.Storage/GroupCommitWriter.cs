@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -66,7 +67,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 {
                     await _engine.EnsureReadyAsync().ConfigureAwait(false);
                     connection ??= await _engine.OpenConnectionAsync().ConfigureAwait(false);
+                    var started = Stopwatch.GetTimestamp();
                     await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
+                    _engine.Metrics?.Committed(Stopwatch.GetElapsedTime(started), batch.Count);
                 }
                 catch (Exception exception)
                 {

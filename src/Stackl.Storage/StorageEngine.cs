@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -15,8 +16,9 @@ public sealed class StorageEngine : IAsyncDisposable
     private Task? _ready;
     private GroupCommitWriter? _writer;
 
-    private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize)
+    private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize, IMeterFactory? meterFactory)
     {
+        Metrics = meterFactory is null ? null : new StorageMetrics(meterFactory, dialect);
         Dialect = dialect;
         DataSource = dataSource;
         _scripts = [new EmbeddedSchemaScripts(typeof(StorageEngine).Assembly), .. scripts];
@@ -41,7 +43,8 @@ public sealed class StorageEngine : IAsyncDisposable
     /// <param name="options">The SQLite options.</param>
     /// <param name="scripts">Further schema scripts (other assemblies' tables).</param>
     /// <param name="logger">The storage logger.</param>
-    public static StorageEngine CreateSqlite(SqliteStorageOptions options, IEnumerable<ISchemaScriptSource> scripts, ILogger logger)
+    /// <param name="meterFactory">Where the engine's commit metrics go; null for none.</param>
+    public static StorageEngine CreateSqlite(SqliteStorageOptions options, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -55,20 +58,24 @@ public sealed class StorageEngine : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new StorageEngine(StorageDialect.Sqlite, SqliteFactory.Instance.CreateDataSource(connectionString), scripts, logger, writerCount: 1, options.MaxBatchSize);
+        return new StorageEngine(StorageDialect.Sqlite, SqliteFactory.Instance.CreateDataSource(connectionString), scripts, logger, writerCount: 1, options.MaxBatchSize, meterFactory);
     }
 
     /// <summary>Creates an engine over a PostgreSQL database.</summary>
     /// <param name="options">The PostgreSQL options.</param>
     /// <param name="scripts">Further schema scripts (other assemblies' tables).</param>
     /// <param name="logger">The storage logger.</param>
-    public static StorageEngine CreatePostgres(PostgresStorageOptions options, IEnumerable<ISchemaScriptSource> scripts, ILogger logger)
+    /// <param name="meterFactory">Where the engine's commit metrics go; null for none.</param>
+    public static StorageEngine CreatePostgres(PostgresStorageOptions options, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-        return new StorageEngine(StorageDialect.Postgres, builder.Build(), scripts, logger, options.WriterCount, options.MaxBatchSize);
+        return new StorageEngine(StorageDialect.Postgres, builder.Build(), scripts, logger, options.WriterCount, options.MaxBatchSize, meterFactory);
     }
+
+    /// <summary>The commit instruments, or null when the engine was created without a meter factory.</summary>
+    internal StorageMetrics? Metrics { get; }
 
     /// <summary>The engine's one group-commit writer, started on first use.</summary>
     internal GroupCommitWriter Writer

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public static class StorageSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new SqliteStorageOptions();
         configure?.Invoke(options);
-        return Use(builder, sp => StorageEngine.CreateSqlite(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp)));
+        return Use(builder, sp => StorageEngine.CreateSqlite(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp), sp.GetService<IMeterFactory>()));
     }
 
     /// <summary>Stores grain state, reminders, tasks, documents and history in PostgreSQL; the schema is migrated before first use.</summary>
@@ -32,7 +33,7 @@ public static class StorageSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new PostgresStorageOptions();
         configure(options);
-        return Use(builder, sp => StorageEngine.CreatePostgres(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp)));
+        return Use(builder, sp => StorageEngine.CreatePostgres(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp), sp.GetService<IMeterFactory>()));
     }
 
     private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger("Stackl.Storage");

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Stackl.Contracts;
 using Stackl.Runtime;
 using Stackl.Runtime.Hosting;
+using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Documents;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Idempotency;
@@ -24,14 +26,30 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
     /// <param name="cancellationToken">Cancels the wait for the answer; the task may still be stored.</param>
     public async Task<TaskView> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
     {
-        var submission = Validate(spec);
-        var id = TaskId.New(timeProvider);
-        if (spec.IdempotencyKey is { } idempotencyKey)
+        using var activity = TaskTelemetry.Source.StartActivity("stackl.task.submit", ActivityKind.Producer);
+        try
         {
-            id = await grains.GetGrain<IIdempotencyGrain>(idempotencyKey).ClaimAsync(id).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+            var submission = Validate(spec);
+            activity?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
+            if ((activity ?? Activity.Current)?.Id is { } traceParent)
+            {
+                submission = submission with { TraceParent = traceParent };
+            }
 
-        return await grains.GetGrain<ITaskGrain>(id).SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var id = TaskId.New(timeProvider);
+            if (spec.IdempotencyKey is { } idempotencyKey)
+            {
+                id = await grains.GetGrain<IIdempotencyGrain>(idempotencyKey).ClaimAsync(id).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            activity?.SetTag(TaskTelemetry.TaskIdTag, id);
+            return await grains.GetGrain<ITaskGrain>(id).SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 
     /// <summary>Checks a spec without storing anything and returns the submission the task grain receives.</summary>

@@ -16,4 +16,19 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Recovery scan failed; unfinished tasks recover when their deadline reminders fire")]
     public static partial void RecoveryScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Task {TaskId} ({Topic}/{Subtype}) submitted with a timeout of {TimeoutSeconds} s")]
+    public static partial void TaskSubmitted(ILogger logger, string taskId, string topic, string subtype, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Task {TaskId} ({Topic}/{Subtype}) completed in {DurationMs} ms")]
+    public static partial void TaskCompleted(ILogger logger, string taskId, string topic, string subtype, double durationMs);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Task {TaskId} ({Topic}/{Subtype}) ended {Status} after {DurationMs} ms and was rolled back: {ErrorCode} {ErrorMessage}")]
+    public static partial void TaskNotCompleted(ILogger logger, string taskId, string topic, string subtype, Contracts.TaskStatus status, double durationMs, string? errorCode, string? errorMessage);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Task {TaskId} ({Topic}/{Subtype}) ended RollbackFailed: {ErrorMessage} A person must check its side effects")]
+    public static partial void TaskRollbackFailed(ILogger logger, string taskId, string topic, string subtype, string? errorMessage);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Task {TaskId} waited {WaitMs} ms for the lock on {DocumentKey}")]
+    public static partial void LockWaited(ILogger logger, string taskId, string documentKey, double waitMs);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stackl.Runtime.Hosting;
+using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Tasks;
@@ -33,6 +34,8 @@ public static class TasksSiloBuilderExtensions
         services.TryAddSingleton<HandlerRegistry>();
         services.TryAddSingleton<FaultInjector>();
         services.TryAddSingleton<LockSignals>();
+        services.AddMetrics();
+        services.TryAddSingleton<TaskMetrics>();
         services.TryAddSingleton<TaskEventHub>();
         services.TryAddSingleton<TaskEnvironment>();
         services.TryAddSingleton<TaskService>();

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Stackl.Runtime.Hosting;
 using Stackl.Runtime.Testing;
 using Stackl.Runtime.Tests.Grains;
@@ -62,5 +65,30 @@ public sealed class ReminderTests : IAsyncLifetime
         await grain.RegisterReminderAsync("later", 10, null);
 
         await Eventually.TrueAsync("r4/later fires at its new due time", () => _probe.ReminderTicks.Any(t => t.Grain == "r4"));
+    }
+
+    [Fact]
+    public async Task Delivery_RecordsItsLagOnTheSilosMeter()
+    {
+        var lags = new ConcurrentQueue<double>();
+        var meterFactory = _silo.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meterFactory && instrument.Name == "stackl.reminder.lag")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.Start();
+        var grain = _silo.GrainFactory.GetGrain<ICounterGrain>("r5");
+
+        await grain.RegisterReminderAsync("lagged", 10, null);
+        await Eventually.TrueAsync("r5/lagged fires", () => _probe.ReminderTicks.Any(t => t.Grain == "r5"));
+
+        var tick = _probe.ReminderTicks.Single(t => t.Grain == "r5").Tick;
+        var lag = Assert.Single(lags);
+        Assert.InRange(lag, 0, (tick.FiredAt - tick.DueAt).TotalSeconds + 0.001);
     }
 }

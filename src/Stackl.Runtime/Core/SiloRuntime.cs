@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stackl.Runtime.Cluster;
@@ -38,6 +40,7 @@ internal sealed class SiloRuntime : IGrainFactory
         TimeProvider = timeProvider ?? TimeProvider.System;
         Logger = loggerFactory.CreateLogger("Stackl.Runtime");
         Catalog = new Catalog(this);
+        Metrics = new RuntimeMetrics(services.GetRequiredService<IMeterFactory>());
         Reminders = new ReminderService(this, reminderStore);
     }
 
@@ -64,6 +67,8 @@ internal sealed class SiloRuntime : IGrainFactory
     public Catalog Catalog { get; }
 
     public ReminderService Reminders { get; }
+
+    public RuntimeMetrics Metrics { get; }
 
     public SiloStatus Status => _status;
 

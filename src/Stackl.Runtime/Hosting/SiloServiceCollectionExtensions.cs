@@ -20,6 +20,7 @@ public static class SiloServiceCollectionExtensions
         var builder = new SiloBuilder(services);
         configure(builder);
         services.AddOptions<SiloOptions>();
+        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGrainDirectory, InProcessGrainDirectory>();
         services.TryAddSingleton<IMembershipTable, InProcessMembershipTable>();

@@ -215,6 +215,7 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderStore store)
         }
 
         var now = runtime.TimeProvider.GetUtcNow();
+        runtime.Metrics.ReminderDelivering(now - entry.DueAt);
         try
         {
             var tick = new ReminderTick(entry.DueAt, now, entry.Attempt);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Handlers;
 
@@ -11,6 +12,7 @@ internal sealed class TaskEnvironment(
     FaultInjector faults,
     LockSignals lockSignals,
     TaskEventHub events,
+    TaskMetrics metrics,
     IOptions<TaskOptions> options,
     IServiceProvider services,
     ILoggerFactory loggerFactory)
@@ -22,6 +24,8 @@ internal sealed class TaskEnvironment(
     public LockSignals LockSignals => lockSignals;
 
     public TaskEventHub Events => events;
+
+    public TaskMetrics Metrics => metrics;
 
     public TaskOptions Options => options.Value;
 

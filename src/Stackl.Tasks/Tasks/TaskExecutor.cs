@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Runtime;
+using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Documents;
 using Stackl.Tasks.Handlers;
 using TaskStatus = Stackl.Contracts.TaskStatus;
@@ -34,6 +36,8 @@ internal sealed class TaskExecutor(
     /// </remarks>
     public async Task RunAsync(ITaskHandler handler, CancellationToken cancelled, CancellationToken siloStopping)
     {
+        using var run = StartActivity("stackl.task.run", ActivityKind.Consumer);
+        run?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, siloStopping);
         var remaining = deadline - timeProvider.GetUtcNow();
         linked.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
@@ -55,10 +59,17 @@ internal sealed class TaskExecutor(
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
             context = new TaskContext(taskId, submission, deadline, committed, Self, environment, timeProvider, token);
-            var result = await handler.ExecuteAsync(context);
+            JsonElement? result;
+            using (StartActivity("stackl.task.execute"))
+            {
+                result = await handler.ExecuteAsync(context);
+            }
+
             token.ThrowIfCancellationRequested();
             var outcome = new TaskOutcome(result?.Clone(), context.TakeLog());
             var written = context.Staged;
+            using var commit = StartActivity("stackl.task.commit");
+            commit?.SetTag(TaskTelemetry.CommitModeTag, written.Count == 0 ? "none" : written.Count == 1 && outcome.Result is null ? "one-phase" : "two-phase");
             if (written.Count == 0)
             {
                 settled = await Self.CompleteAsync(outcome);
@@ -86,23 +97,31 @@ internal sealed class TaskExecutor(
         catch (Exception exception) when (IsCrash(exception, siloStopping))
         {
             settled = true;
+            run?.SetStatus(ActivityStatusCode.Error, "the silo stopped; the task recovers in its next activation");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Cancelled by the task grain: its rollback is already running. Otherwise the deadline passed here first.
             if (!cancelled.IsCancellationRequested)
             {
+                run?.SetStatus(ActivityStatusCode.Error, TimedOutError().Message);
                 await TryAsync(() => Self.FailAsync(TaskStatus.TimedOut, TimedOutError(), context?.TakeLog() ?? []), siloStopping);
+            }
+            else
+            {
+                run?.SetStatus(ActivityStatusCode.Error, "cancelled");
             }
         }
         catch (TaskFailedException failure)
         {
+            run?.SetStatus(ActivityStatusCode.Error, failure.Message);
             await TryAsync(() => Self.FailAsync(TaskStatus.Failed, new TaskError(failure.Code, failure.Message), context?.TakeLog() ?? []), siloStopping);
         }
 #pragma warning disable CA1031 // Any handler exception fails the task with its message; nothing may escape the executor.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            run?.SetStatus(ActivityStatusCode.Error, exception.Message);
             await TryAsync(() => Self.FailAsync(TaskStatus.Failed, new TaskError(ErrorCodes.HandlerFailed, $"{exception.GetType().Name}: {exception.Message}"), context?.TakeLog() ?? []), siloStopping);
         }
         finally
@@ -119,6 +138,9 @@ internal sealed class TaskExecutor(
     /// <summary>Commits every document of a task whose decision record is written, then completes the task; re-driven after a crash.</summary>
     public async Task CommitAllAsync(CancellationToken siloStopping)
     {
+        // Within a run this is part of its commit span; after a crash it is a span of its own in the submit's trace.
+        using var activity = Activity.Current is null ? StartActivity("stackl.task.commit") : null;
+        activity?.SetTag(TaskTelemetry.CommitModeTag, "two-phase");
         await TryAsync(
             async () =>
             {
@@ -141,6 +163,7 @@ internal sealed class TaskExecutor(
     /// <summary>Releases every document (discarding staged values), runs revert actions newest first, and ends the rollback.</summary>
     public async Task RollBackAsync(IReadOnlyList<RevertRecord> reverts, CancellationToken siloStopping)
     {
+        using var activity = StartActivity("stackl.task.rollback");
         await TryAsync(
             async () =>
             {
@@ -160,6 +183,7 @@ internal sealed class TaskExecutor(
 #pragma warning restore CA1031
                     {
                         revertError = new TaskError(ErrorCodes.RollbackFailed, $"Revert action {i + 1} of {reverts.Count} ({revert.Kind}) failed: {exception.Message}. Its side effect may still be in place and needs a person.");
+                        activity?.SetStatus(ActivityStatusCode.Error, revertError.Message);
                         break;
                     }
                 }
@@ -172,6 +196,7 @@ internal sealed class TaskExecutor(
     /// <summary>For a running task whose executor died: asks each document whether the task committed there (a one-phase commit).</summary>
     public async Task RecoverAsync(CancellationToken siloStopping)
     {
+        using var activity = StartActivity("stackl.task.recover");
         await TryAsync(
             async () =>
             {
@@ -215,14 +240,27 @@ internal sealed class TaskExecutor(
 
     private async Task<(long, JsonElement?)> AcquireAsync(string key, CancellationToken token)
     {
+        using var activity = StartActivity("stackl.task.lock");
+        activity?.SetTag(TaskTelemetry.DocumentKeyTag, key);
         var document = Document(key);
+        var started = timeProvider.GetTimestamp();
+        var queued = false;
         while (true)
         {
             var result = await document.LockAsync(taskId, LeaseUntil);
             if (result.Granted)
             {
+                var waited = timeProvider.GetElapsedTime(started);
+                environment.Metrics.LockWaited(waited);
+                if (queued)
+                {
+                    TasksLog.LockWaited(environment.Logger, taskId, key, waited.TotalMilliseconds);
+                }
+
                 return (result.Version, result.Value);
             }
+
+            queued = true;
 
             await environment.LockSignals.WaitAsync(taskId, key, s_lockRecheck, timeProvider, token);
         }
@@ -239,6 +277,9 @@ internal sealed class TaskExecutor(
     private Task ReleaseAsync(IEnumerable<string> keys) => Task.WhenAll(keys.Select(key => Document(key).ReleaseAsync(taskId)));
 
     private IDocumentGrain Document(string key) => grains.GetGrain<IDocumentGrain>(key);
+
+    private Activity? StartActivity(string name, ActivityKind kind = ActivityKind.Internal) =>
+        TaskTelemetry.StartTaskActivity(name, taskId, submission.TraceParent, kind);
 
     private TaskError TimedOutError() =>
         new(ErrorCodes.TimedOut, $"The task did not finish within its timeout of {submission.Timeout.TotalSeconds:0.###} s; nothing was changed.");

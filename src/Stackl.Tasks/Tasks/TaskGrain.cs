@@ -85,6 +85,8 @@ internal sealed class TaskGrain(
             state.WriteStateAsync(),
             RegisterOrUpdateReminderAsync(DeadlineReminder, submission.Timeout, environment.Options.RecoveryInterval));
         KeepAlive = true;
+        environment.Metrics.Submitted(submission.Topic);
+        TasksLog.TaskSubmitted(environment.Logger, GrainKey, submission.Topic, submission.Subtype, submission.Timeout.TotalSeconds);
         Publish();
         ArmDeadlineTimer();
         StartExecutor();
@@ -348,6 +350,7 @@ internal sealed class TaskGrain(
         KeepAlive = false;
         _final.TrySetResult();
         Publish();
+        Report();
         environment.LockSignals.Forget(GrainKey, Current.Submission!.Documents);
 
         // A reminder left behind finds the task final and removes itself.
@@ -387,6 +390,27 @@ internal sealed class TaskGrain(
         var submission = Current.Submission!;
         var duration = IsFinal && Current.Completed is { } completed ? (completed - Current.Created).TotalMilliseconds : (double?)null;
         environment.Events.Publish(new TaskEvent(GrainKey, TaskEvent.StatusKind, Current.Status, submission.Topic, submission.Subtype, TimeProvider.GetUtcNow(), Current.Error?.Message, duration));
+    }
+
+    /// <summary>Counts and logs a final status (once: it follows the write that made the status final).</summary>
+    private void Report()
+    {
+        var submission = Current.Submission!;
+        var duration = Current.Completed!.Value - Current.Created;
+        environment.Metrics.Finished(Current.Status, submission.Topic, duration);
+        var logger = environment.Logger;
+        switch (Current.Status)
+        {
+            case TaskStatus.Completed:
+                TasksLog.TaskCompleted(logger, GrainKey, submission.Topic, submission.Subtype, duration.TotalMilliseconds);
+                break;
+            case TaskStatus.RollbackFailed:
+                TasksLog.TaskRollbackFailed(logger, GrainKey, submission.Topic, submission.Subtype, Current.Error?.Message);
+                break;
+            default:
+                TasksLog.TaskNotCompleted(logger, GrainKey, submission.Topic, submission.Subtype, Current.Status, duration.TotalMilliseconds, Current.Error?.Code, Current.Error?.Message);
+                break;
+        }
     }
 
     private TaskView? View() => state.RecordExists && Current.Submission is not null ? Current.ToView(GrainKey) : null;

@@ -10,7 +10,8 @@ namespace Stackl.Tasks.Tasks;
 /// <param name="Payload">The payload.</param>
 /// <param name="Documents">The keys to lock, sorted ordinally (the lock order).</param>
 /// <param name="Timeout">The time budget.</param>
-public sealed record TaskSubmission(string Topic, string Subtype, string? Source, JsonElement Payload, IReadOnlyList<string> Documents, TimeSpan Timeout);
+/// <param name="TraceParent">The W3C trace context of the submit, so the task's run and recovery join the submitter's trace.</param>
+public sealed record TaskSubmission(string Topic, string Subtype, string? Source, JsonElement Payload, IReadOnlyList<string> Documents, TimeSpan Timeout, string? TraceParent = null);
 
 /// <summary>The task's two-phase-commit decision, as documents with an expired lock ask for it.</summary>
 public enum TaskDecision

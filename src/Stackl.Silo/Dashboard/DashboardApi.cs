@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Stackl.Runtime.Storage;
+using Stackl.Silo.Api;
+using Stackl.Tasks;
+using Stackl.Tasks.Handlers;
+using Stackl.Tasks.Queries;
+
+namespace Stackl.Silo.Dashboard;
+
+/// <summary>Maps the read endpoints the dashboard needs beyond the task and document API: recent figures, reminders, lock queues and handlers.</summary>
+public static class DashboardApi
+{
+    // Reminders are listed up to this far ahead: every reminder there is, in due order.
+    private static readonly TimeSpan s_reminderHorizon = TimeSpan.FromDays(3650);
+
+    /// <summary>Maps <c>/api/stats</c>, <c>/api/reminders</c>, <c>/api/locks/queues</c> and <c>/api/handlers</c>.</summary>
+    /// <param name="app">The endpoint route builder.</param>
+    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/stats", Stats).WithTags("Cluster").WithName("GetStats")
+            .WithSummary("This silo's tasks per second, p50/p99 latency of completed tasks and error rate over the last minute, and a ten-minute series in 10 s steps.");
+        app.MapGet("/api/reminders", RemindersAsync).WithTags("Cluster").WithName("ListReminders")
+            .WithSummary("The next due reminders (task deadlines among them), earliest first; an overdue one has not been delivered yet.");
+        app.MapGet("/api/locks/queues", LockQueuesAsync).WithTags("Documents").WithName("ListLockQueues")
+            .WithSummary("Held document locks with their owner, lease and the tasks waiting for each, first in line first.");
+        app.MapGet("/api/handlers", Handlers).WithTags("Tasks").WithName("ListHandlers")
+            .WithSummary("The topic/subtype pairs this silo can run.");
+        return app;
+    }
+
+    private static Ok<TaskStatsView> Stats(TaskStatsWindow window, Runtime.Hosting.Silo silo) => TypedResults.Ok(window.Snapshot(silo.Name));
+
+    private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderStore reminders, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var limit = api.Limit(request);
+        var now = timeProvider.GetUtcNow();
+        var due = await reminders.GetDueAsync(now + s_reminderHorizon, limit, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<ReminderView>>(
+            [.. due.Select(r => new ReminderView(r.Grain.Type, r.Grain.Key, r.Name, r.DueAt, r.Period?.TotalSeconds, r.Attempt, r.DueAt < now ? (now - r.DueAt).TotalSeconds : 0))]);
+    }
+
+    private static async Task<Ok<IReadOnlyList<LockQueueView>>> LockQueuesAsync(HttpRequest request, ApiRequest api, IDocumentIndex index, TaskService service, CancellationToken cancellationToken)
+    {
+        var locks = await index.ListLocksAsync(api.Limit(request), cancellationToken);
+        var queues = await Task.WhenAll(locks.Select(async held => new LockQueueView(held.Key, held.Owner, held.LeaseUntil, await service.GetLockWaitersAsync(held.Key, cancellationToken))));
+        return TypedResults.Ok<IReadOnlyList<LockQueueView>>(queues);
+    }
+
+    private static Ok<IReadOnlyList<string>> Handlers(HandlerRegistry handlers) => TypedResults.Ok<IReadOnlyList<string>>([.. handlers.Topics]);
+}
+
+/// <summary>A durable reminder as the dashboard shows it.</summary>
+/// <param name="GrainType">The owning grain's type (<c>task</c> for a task's deadline).</param>
+/// <param name="GrainKey">The owning grain's key (the task id for a task's deadline).</param>
+/// <param name="Name">The reminder's name.</param>
+/// <param name="DueAt">When it is next due.</param>
+/// <param name="PeriodSeconds">Its period, or null for one shot.</param>
+/// <param name="Attempt">Failed deliveries of this tick so far.</param>
+/// <param name="OverdueSeconds">How far past due it is (0 when not yet due).</param>
+public sealed record ReminderView(string GrainType, string GrainKey, string Name, DateTimeOffset DueAt, double? PeriodSeconds, int Attempt, double OverdueSeconds);
+
+/// <summary>A held document lock and its queue.</summary>
+/// <param name="Key">The document key.</param>
+/// <param name="Owner">The task holding the lock.</param>
+/// <param name="LeaseUntil">When the lock expires if its task never releases it.</param>
+/// <param name="Waiting">The tasks waiting for the lock, first in line first.</param>
+public sealed record LockQueueView(string Key, string Owner, DateTimeOffset? LeaseUntil, IReadOnlyList<string> Waiting);
