@@ -60,7 +60,38 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
             parameters.Add(KeyValuePair.Create("v", (object?)expectedVersion));
         }
 
-        return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertSql : _updateSql, parameters), FollowUps(key.GrainKey, state), expectedVersion);
+        var guardSql = expectedVersion == 0 ? _insertSql : _updateSql;
+        var rows = AppendedRows(key.GrainKey, state);
+        if (rows.Length == 0)
+        {
+            return WriteCoreAsync(key, new SqlStatement(guardSql, parameters), [], expectedVersion);
+        }
+
+        if (_engine.Dialect == StorageDialect.Postgres)
+        {
+            // One statement: the rows are inserted from the guard's RETURNING, so they land only when the guard matched,
+            // and the group commit stays one round trip.
+            var sql = new System.Text.StringBuilder("WITH guard AS (").Append(guardSql).Append(')');
+            for (var i = 0; i < rows.Length; i++)
+            {
+                sql.Append(", appended").Append(i).Append(" AS (").Append(rows[i].InsertSql($"r{i}_", fromGuard: true)).Append(')');
+                rows[i].AddParameters($"r{i}_", parameters);
+            }
+
+            sql.Append(" SELECT version FROM guard");
+            return WriteCoreAsync(key, new SqlStatement(sql.ToString(), parameters), [], expectedVersion);
+        }
+
+        // SQLite runs in process: follow-up statements in the guard's transaction cost no round trip.
+        var followUps = new SqlStatement[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var rowParameters = new List<KeyValuePair<string, object?>>(rows[i].Values.Count);
+            rows[i].AddParameters("", rowParameters);
+            followUps[i] = new SqlStatement(rows[i].InsertSql("", fromGuard: false), rowParameters);
+        }
+
+        return WriteCoreAsync(key, new SqlStatement(guardSql, parameters), followUps, expectedVersion);
     }
 
     /// <inheritdoc />
@@ -70,8 +101,8 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
     /// <summary>The projected column values, in the order of the columns given to the constructor.</summary>
     protected abstract object?[] ColumnValues(TState state);
 
-    /// <summary>Statements that run in the same transaction when the state write succeeds.</summary>
-    protected virtual SqlStatement[] FollowUps(string key, TState state) => [];
+    /// <summary>Rows inserted in the same transaction when the state write succeeds; a row whose key is already there is left as it is.</summary>
+    protected virtual AppendedRow[] AppendedRows(string key, TState state) => [];
 
     private async Task<long> WriteCoreAsync(GrainStateKey key, SqlStatement guard, SqlStatement[] followUps, long expectedVersion)
     {
@@ -79,5 +110,28 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
         return version is null
             ? throw InconsistentStateException.Create(key.ToString(), expectedVersion, storedVersion: null)
             : Convert.ToInt64(version, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A row a state write appends to another table (insert-if-absent, in the write's transaction).</summary>
+    /// <param name="Table">The table.</param>
+    /// <param name="Values">Column, PostgreSQL type and value of each column.</param>
+    protected sealed record AppendedRow(string Table, IReadOnlyList<(string Column, string PostgresType, object? Value)> Values)
+    {
+        /// <summary>The insert; <paramref name="fromGuard"/> selects the values from the <c>guard</c> CTE's row so they land only when it matched.</summary>
+        public string InsertSql(string parameterPrefix, bool fromGuard)
+        {
+            var columns = string.Join(", ", Values.Select(v => v.Column));
+            return fromGuard
+                ? $"INSERT INTO {Table} ({columns}) SELECT {string.Join(", ", Values.Select(v => $"@{parameterPrefix}{v.Column}::{v.PostgresType}"))} FROM guard ON CONFLICT DO NOTHING"
+                : $"INSERT INTO {Table} ({columns}) VALUES ({string.Join(", ", Values.Select(v => $"@{parameterPrefix}{v.Column}"))}) ON CONFLICT DO NOTHING";
+        }
+
+        public void AddParameters(string parameterPrefix, List<KeyValuePair<string, object?>> parameters)
+        {
+            foreach (var (column, _, value) in Values)
+            {
+                parameters.Add(KeyValuePair.Create(parameterPrefix + column, value));
+            }
+        }
     }
 }

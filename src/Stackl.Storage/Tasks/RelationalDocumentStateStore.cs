@@ -7,9 +7,6 @@ namespace Stackl.Storage.Tasks;
 internal sealed class RelationalDocumentStateStore(StorageEngine engine)
     : IndexedGrainStateStore<DocumentState>(engine, TasksJsonContext.Default.DocumentState, "stackl_documents", "key", "doc_version", "value", "owner", "lease_until")
 {
-    private const string AppendHistorySql =
-        "INSERT INTO stackl_document_history (key, version, task_id, value, at) VALUES (@k, @version, @task, @value, @at) ON CONFLICT DO NOTHING";
-
     protected override object?[] ColumnValues(DocumentState state) =>
     [
         state.Version,
@@ -19,8 +16,8 @@ internal sealed class RelationalDocumentStateStore(StorageEngine engine)
     ];
 
     // Insert-if-absent: writes that did not commit (lock, stage) find the version already there and change nothing.
-    protected override SqlStatement[] FollowUps(string key, DocumentState state) =>
+    protected override AppendedRow[] AppendedRows(string key, DocumentState state) =>
         state is { Version: > 0, CommittedBy: { } task, CommittedAt: { } at }
-            ? [SqlStatement.Of(AppendHistorySql, ("k", key), ("version", state.Version), ("task", task), ("value", state.Value?.GetRawText()), ("at", UnixMicros.From(at)))]
+            ? [new AppendedRow("stackl_document_history", [("key", "text", key), ("version", "bigint", state.Version), ("task_id", "text", task), ("value", "text", state.Value?.GetRawText()), ("at", "bigint", UnixMicros.From(at))])]
             : [];
 }
