@@ -16,4 +16,7 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Recovery scan failed; unfinished tasks recover when their deadline reminders fire")]
     public static partial void RecoveryScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Task {TaskId} was not stored and could not give back its lock on {DocumentKey}; the lock ends with its lease")]
+    public static partial void AbandonedLockNotReleased(ILogger logger, Exception exception, string taskId, string documentKey);
 }
