@@ -10,19 +10,19 @@ namespace Stackl.Storage.Tasks;
 /// A grain-state store on a table of its own: the state blob plus columns projected from the state, written by one conditional statement,
 /// so the columns can be indexed and queried without waking grains and never disagree with the state.
 /// </summary>
-/// <typeparam name="TState">The grain state type.</typeparam>
-internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
-    where TState : class
+/// <typeparam name="TColumns">The properties of the state JSON the columns come from; the others are skipped when a write is projected.</typeparam>
+internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
+    where TColumns : class
 {
     private readonly StorageEngine _engine;
-    private readonly JsonTypeInfo<TState> _typeInfo;
+    private readonly JsonTypeInfo<TColumns> _typeInfo;
     private readonly string[] _columns;
     private readonly string _readSql;
     private readonly string _insertSql;
     private readonly string _updateSql;
     private readonly string _clearSql;
 
-    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TState> typeInfo, string table, string keyColumn, params string[] columns)
+    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TColumns> typeInfo, string table, string keyColumn, params string[] columns)
     {
         _engine = engine;
         _typeInfo = typeInfo;
@@ -99,10 +99,10 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
         WriteCoreAsync(key, SqlStatement.Of(_clearSql, ("k", key.GrainKey), ("v", expectedVersion)), [], expectedVersion);
 
     /// <summary>The projected column values, in the order of the columns given to the constructor.</summary>
-    protected abstract object?[] ColumnValues(TState state);
+    protected abstract object?[] ColumnValues(TColumns state);
 
     /// <summary>Rows inserted in the same transaction when the state write succeeds; a row whose key is already there is left as it is.</summary>
-    protected virtual AppendedRow[] AppendedRows(string key, TState state) => [];
+    protected virtual AppendedRow[] AppendedRows(string key, TColumns state) => [];
 
     private async Task<long> WriteCoreAsync(GrainStateKey key, SqlStatement guard, SqlStatement[] followUps, long expectedVersion)
     {

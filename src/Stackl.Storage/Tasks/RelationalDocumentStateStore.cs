@@ -1,23 +1,20 @@
-using Stackl.Tasks;
-using Stackl.Tasks.Documents;
-
 namespace Stackl.Storage.Tasks;
 
 /// <summary>Document grain state in <c>stackl_documents</c>; a commit also appends its version to <c>stackl_document_history</c> in the same transaction.</summary>
 internal sealed class RelationalDocumentStateStore(StorageEngine engine)
-    : IndexedGrainStateStore<DocumentState>(engine, TasksJsonContext.Default.DocumentState, "stackl_documents", "key", "doc_version", "value", "owner", "lease_until")
+    : IndexedGrainStateStore<DocumentStateColumns>(engine, StateColumnsJsonContext.Default.DocumentStateColumns, "stackl_documents", "key", "doc_version", "value", "owner", "lease_until")
 {
-    protected override object?[] ColumnValues(DocumentState state) =>
+    protected override object?[] ColumnValues(DocumentStateColumns state) =>
     [
         state.Version,
-        state.Value?.GetRawText(),
+        state.Value,
         state.Owner,
         UnixMicros.From(state.LeaseUntil),
     ];
 
     // Insert-if-absent: writes that did not commit (lock, stage) find the version already there and change nothing.
-    protected override AppendedRow[] AppendedRows(string key, DocumentState state) =>
+    protected override AppendedRow[] AppendedRows(string key, DocumentStateColumns state) =>
         state is { Version: > 0, CommittedBy: { } task, CommittedAt: { } at }
-            ? [new AppendedRow("stackl_document_history", [("key", "text", key), ("version", "bigint", state.Version), ("task_id", "text", task), ("value", "text", state.Value?.GetRawText()), ("at", "bigint", UnixMicros.From(at))])]
+            ? [new AppendedRow("stackl_document_history", [("key", "text", key), ("version", "bigint", state.Version), ("task_id", "text", task), ("value", "text", state.Value), ("at", "bigint", UnixMicros.From(at))])]
             : [];
 }
