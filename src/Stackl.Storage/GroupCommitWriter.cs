@@ -235,8 +235,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
 
         command.Transaction = transaction;
-        command.Parameters.Clear();
-        statement.BindTo(command.CreateParameter, command.Parameters);
+        statement.BindToSqlite(command);
         return command;
     }
 

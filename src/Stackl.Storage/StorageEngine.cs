@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,6 +10,9 @@ namespace Stackl.Storage;
 /// <remarks>Stores built on the same engine share its connections; every store call awaits <see cref="EnsureReadyAsync"/>.</remarks>
 public sealed class StorageEngine : IAsyncDisposable
 {
+    // SQLite physical connections (their native handles) whose per-connection settings are applied; an entry goes with its connection.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, SQLitePCL.sqlite3> s_configuredSqliteConnections = new();
+
     private readonly IReadOnlyList<ISchemaScriptSource> _scripts;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -92,11 +96,13 @@ public sealed class StorageEngine : IAsyncDisposable
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
         var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (Dialect == StorageDialect.Sqlite)
+        if (Dialect == StorageDialect.Sqlite && connection is SqliteConnection { Handle: { } handle } && !s_configuredSqliteConnections.TryGetValue(handle, out _))
         {
+            // The settings belong to the physical connection, which the pool keeps: applied once, not on every open (every grain read).
             await using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            s_configuredSqliteConnections.AddOrUpdate(handle, handle);
         }
 
         return connection;
@@ -114,7 +120,15 @@ public sealed class StorageEngine : IAsyncDisposable
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = query.Sql;
-        query.BindTo(command.CreateParameter, command.Parameters);
+        if (Dialect == StorageDialect.Sqlite)
+        {
+            query.BindToSqlite(command);
+        }
+        else
+        {
+            query.BindTo(command.CreateParameter, command.Parameters);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
