@@ -163,8 +163,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             foreach (var statement in batch[i].FollowUps)
             {
                 var command = followUps.CreateBatchCommand();
-                command.CommandText = statement.Sql;
-                statement.BindTo(command.CreateParameter, command.Parameters);
+                command.CommandText = statement.BindPositional(command.CreateParameter, command.Parameters);
                 followUps.BatchCommands.Add(command);
                 hasFollowUps = true;
             }
@@ -184,8 +183,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         foreach (var write in batch)
         {
             var command = guards.CreateBatchCommand();
-            command.CommandText = write.Guard.Sql;
-            write.Guard.BindTo(command.CreateParameter, command.Parameters);
+            command.CommandText = write.Guard.BindPositional(command.CreateParameter, command.Parameters);
             guards.BatchCommands.Add(command);
         }
 

@@ -119,14 +119,14 @@ public sealed class StorageEngine : IAsyncDisposable
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = query.Sql;
         if (Dialect == StorageDialect.Sqlite)
         {
+            command.CommandText = query.Sql;
             query.BindToSqlite(command);
         }
         else
         {
-            query.BindTo(command.CreateParameter, command.Parameters);
+            command.CommandText = query.BindPositional(command.CreateParameter, command.Parameters);
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

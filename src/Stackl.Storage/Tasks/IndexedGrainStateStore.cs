@@ -17,20 +17,37 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
     private readonly StorageEngine _engine;
     private readonly JsonTypeInfo<TColumns> _typeInfo;
     private readonly string[] _columns;
+    private readonly AppendedTable? _appended;
     private readonly string _readSql;
     private readonly string _insertSql;
     private readonly string _updateSql;
     private readonly string _clearSql;
 
-    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TColumns> typeInfo, string table, string keyColumn, params string[] columns)
+    // With the appended row: SQLite runs it as a follow-up statement; PostgreSQL folds it into the guard (one statement, one round trip).
+    private readonly string? _appendSql;
+    private readonly string? _insertAndAppendSql;
+    private readonly string? _updateAndAppendSql;
+
+    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TColumns> typeInfo, string table, string keyColumn, string[] columns, AppendedTable? appended = null)
     {
         _engine = engine;
         _typeInfo = typeInfo;
         _columns = columns;
+        _appended = appended;
         _readSql = $"SELECT state, version FROM {table} WHERE {keyColumn} = @k";
         _insertSql = $"INSERT INTO {table} ({keyColumn}, {string.Join(", ", columns)}, state, version) VALUES (@k, {string.Join(", ", columns.Select(c => "@" + c))}, @p, 1) ON CONFLICT DO NOTHING RETURNING version";
         _updateSql = $"UPDATE {table} SET {string.Join(", ", columns.Select(c => $"{c} = @{c}"))}, state = @p, version = version + 1 WHERE {keyColumn} = @k AND version = @v RETURNING version";
         _clearSql = $"UPDATE {table} SET state = NULL, version = version + 1 WHERE {keyColumn} = @k AND version = @v RETURNING version";
+        if (appended is not null)
+        {
+            var appendColumns = string.Join(", ", appended.Columns.Select(c => c.Column));
+            _appendSql = $"INSERT INTO {appended.Table} ({appendColumns}) VALUES ({string.Join(", ", appended.Columns.Select(c => "@a_" + c.Column))}) ON CONFLICT DO NOTHING";
+
+            // The row is selected from the guard's RETURNING, so it is inserted only when the guard matched.
+            var appendFromGuard = $"INSERT INTO {appended.Table} ({appendColumns}) SELECT {string.Join(", ", appended.Columns.Select(c => $"@a_{c.Column}::{c.PostgresType}"))} FROM guard ON CONFLICT DO NOTHING";
+            _insertAndAppendSql = $"WITH guard AS ({_insertSql}), appended AS ({appendFromGuard}) SELECT version FROM guard";
+            _updateAndAppendSql = $"WITH guard AS ({_updateSql}), appended AS ({appendFromGuard}) SELECT version FROM guard";
+        }
     }
 
     /// <inheritdoc />
@@ -48,7 +65,8 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
     {
         var state = JsonSerializer.Deserialize(payload.Span, _typeInfo) ?? throw new ArgumentException($"The state of {key} is JSON null.", nameof(payload));
         var values = ColumnValues(state);
-        var parameters = new List<KeyValuePair<string, object?>>(values.Length + 3) { KeyValuePair.Create("k", (object?)key.GrainKey) };
+        var appendedValues = _appended is null ? null : AppendedValues(key.GrainKey, state);
+        var parameters = new List<KeyValuePair<string, object?>>(values.Length + 3 + (appendedValues?.Length ?? 0)) { KeyValuePair.Create("k", (object?)key.GrainKey) };
         for (var i = 0; i < _columns.Length; i++)
         {
             parameters.Add(KeyValuePair.Create(_columns[i], values[i]));
@@ -60,38 +78,25 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
             parameters.Add(KeyValuePair.Create("v", (object?)expectedVersion));
         }
 
-        var guardSql = expectedVersion == 0 ? _insertSql : _updateSql;
-        var rows = AppendedRows(key.GrainKey, state);
-        if (rows.Length == 0)
+        if (appendedValues is null)
         {
-            return WriteCoreAsync(key, new SqlStatement(guardSql, parameters), [], expectedVersion);
+            return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertSql : _updateSql, parameters), [], expectedVersion);
+        }
+
+        var appendParameters = new List<KeyValuePair<string, object?>>(appendedValues.Length);
+        for (var i = 0; i < appendedValues.Length; i++)
+        {
+            appendParameters.Add(KeyValuePair.Create("a_" + _appended!.Columns[i].Column, appendedValues[i]));
         }
 
         if (_engine.Dialect == StorageDialect.Postgres)
         {
-            // One statement: the rows are inserted from the guard's RETURNING, so they land only when the guard matched,
-            // and the group commit stays one round trip.
-            var sql = new System.Text.StringBuilder("WITH guard AS (").Append(guardSql).Append(')');
-            for (var i = 0; i < rows.Length; i++)
-            {
-                sql.Append(", appended").Append(i).Append(" AS (").Append(rows[i].InsertSql($"r{i}_", fromGuard: true)).Append(')');
-                rows[i].AddParameters($"r{i}_", parameters);
-            }
-
-            sql.Append(" SELECT version FROM guard");
-            return WriteCoreAsync(key, new SqlStatement(sql.ToString(), parameters), [], expectedVersion);
+            parameters.AddRange(appendParameters);
+            return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertAndAppendSql! : _updateAndAppendSql!, parameters), [], expectedVersion);
         }
 
-        // SQLite runs in process: follow-up statements in the guard's transaction cost no round trip.
-        var followUps = new SqlStatement[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var rowParameters = new List<KeyValuePair<string, object?>>(rows[i].Values.Count);
-            rows[i].AddParameters("", rowParameters);
-            followUps[i] = new SqlStatement(rows[i].InsertSql("", fromGuard: false), rowParameters);
-        }
-
-        return WriteCoreAsync(key, new SqlStatement(guardSql, parameters), followUps, expectedVersion);
+        // SQLite runs in process: a follow-up statement in the guard's transaction costs no round trip.
+        return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertSql : _updateSql, parameters), [new SqlStatement(_appendSql!, appendParameters)], expectedVersion);
     }
 
     /// <inheritdoc />
@@ -101,8 +106,9 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
     /// <summary>The projected column values, in the order of the columns given to the constructor.</summary>
     protected abstract object?[] ColumnValues(TColumns state);
 
-    /// <summary>Rows inserted in the same transaction when the state write succeeds; a row whose key is already there is left as it is.</summary>
-    protected virtual AppendedRow[] AppendedRows(string key, TColumns state) => [];
+    /// <summary>The values of the row this write appends to the <see cref="AppendedTable"/>, in its column order, or null for none.</summary>
+    /// <remarks>The row is inserted in the same transaction when the state write succeeds; a row whose key is already there is left as it is.</remarks>
+    protected virtual object?[]? AppendedValues(string key, TColumns state) => null;
 
     private async Task<long> WriteCoreAsync(GrainStateKey key, SqlStatement guard, SqlStatement[] followUps, long expectedVersion)
     {
@@ -112,26 +118,8 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
             : Convert.ToInt64(version, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A row a state write appends to another table (insert-if-absent, in the write's transaction).</summary>
+    /// <summary>A table a state write may append one row to (insert-if-absent, in the write's transaction).</summary>
     /// <param name="Table">The table.</param>
-    /// <param name="Values">Column, PostgreSQL type and value of each column.</param>
-    protected sealed record AppendedRow(string Table, IReadOnlyList<(string Column, string PostgresType, object? Value)> Values)
-    {
-        /// <summary>The insert; <paramref name="fromGuard"/> selects the values from the <c>guard</c> CTE's row so they land only when it matched.</summary>
-        public string InsertSql(string parameterPrefix, bool fromGuard)
-        {
-            var columns = string.Join(", ", Values.Select(v => v.Column));
-            return fromGuard
-                ? $"INSERT INTO {Table} ({columns}) SELECT {string.Join(", ", Values.Select(v => $"@{parameterPrefix}{v.Column}::{v.PostgresType}"))} FROM guard ON CONFLICT DO NOTHING"
-                : $"INSERT INTO {Table} ({columns}) VALUES ({string.Join(", ", Values.Select(v => $"@{parameterPrefix}{v.Column}"))}) ON CONFLICT DO NOTHING";
-        }
-
-        public void AddParameters(string parameterPrefix, List<KeyValuePair<string, object?>> parameters)
-        {
-            foreach (var (column, _, value) in Values)
-            {
-                parameters.Add(KeyValuePair.Create(parameterPrefix + column, value));
-            }
-        }
-    }
+    /// <param name="Columns">Each column with its PostgreSQL type.</param>
+    protected sealed record AppendedTable(string Table, IReadOnlyList<(string Column, string PostgresType)> Columns);
 }

@@ -2,7 +2,13 @@ namespace Stackl.Storage.Tasks;
 
 /// <summary>Document grain state in <c>stackl_documents</c>; a commit also appends its version to <c>stackl_document_history</c> in the same transaction.</summary>
 internal sealed class RelationalDocumentStateStore(StorageEngine engine)
-    : IndexedGrainStateStore<DocumentStateColumns>(engine, StateColumnsJsonContext.Default.DocumentStateColumns, "stackl_documents", "key", "doc_version", "value", "owner", "lease_until")
+    : IndexedGrainStateStore<DocumentStateColumns>(
+        engine,
+        StateColumnsJsonContext.Default.DocumentStateColumns,
+        "stackl_documents",
+        "key",
+        ["doc_version", "value", "owner", "lease_until"],
+        new AppendedTable("stackl_document_history", [("key", "text"), ("version", "bigint"), ("task_id", "text"), ("value", "text"), ("at", "bigint")]))
 {
     protected override object?[] ColumnValues(DocumentStateColumns state) =>
     [
@@ -13,8 +19,8 @@ internal sealed class RelationalDocumentStateStore(StorageEngine engine)
     ];
 
     // Insert-if-absent: writes that did not commit (lock, stage) find the version already there and change nothing.
-    protected override AppendedRow[] AppendedRows(string key, DocumentStateColumns state) =>
+    protected override object?[]? AppendedValues(string key, DocumentStateColumns state) =>
         state is { Version: > 0, CommittedBy: { } task, CommittedAt: { } at }
-            ? [new AppendedRow("stackl_document_history", [("key", "text", key), ("version", "bigint", state.Version), ("task_id", "text", task), ("value", "text", state.Value), ("at", "bigint", UnixMicros.From(at))])]
-            : [];
+            ? [key, state.Version, task, state.Value, UnixMicros.From(at)]
+            : null;
 }
