@@ -21,6 +21,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _loops;
+    private long _commits;
 
     public GroupCommitWriter(StorageEngine engine, ILogger logger)
     {
@@ -37,6 +38,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             ? write.Completion.Task
             : Task.FromException<object?>(new ObjectDisposedException(nameof(GroupCommitWriter), "The storage engine is shut down."));
     }
+
+    /// <summary>How many group commits (transactions) committed so far; benchmarks divide it by the work done.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     public async ValueTask DisposeAsync()
     {
@@ -69,6 +73,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     await _engine.EnsureReadyAsync().ConfigureAwait(false);
                     connection ??= await _engine.OpenConnectionAsync().ConfigureAwait(false);
                     await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
+                    Interlocked.Increment(ref _commits);
                 }
                 catch (Exception exception)
                 {
@@ -93,6 +98,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                         {
                             connection ??= await _engine.OpenConnectionAsync().ConfigureAwait(false);
                             await CommitAsync(connection, sqliteCommands, [write]).ConfigureAwait(false);
+                            Interlocked.Increment(ref _commits);
                         }
                         catch (Exception single)
                         {

@@ -91,6 +91,9 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>How many group commits this engine's writer committed (zero before the first write).</summary>
+    internal long GroupCommits => _writer?.Commits ?? 0;
+
     /// <summary>Opens a connection, with SQLite's per-connection settings applied.</summary>
     /// <param name="cancellationToken">Cancels the open.</param>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)

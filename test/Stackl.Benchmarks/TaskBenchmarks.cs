@@ -7,6 +7,7 @@ using Stackl.Runtime;
 using Stackl.Runtime.Hosting;
 using Stackl.Runtime.Storage;
 using Stackl.Runtime.Testing;
+using Stackl.Storage;
 using Stackl.Tasks;
 using TaskStatus = Stackl.Contracts.TaskStatus;
 
@@ -35,6 +36,8 @@ public static class TaskBenchmarks
             CountWrites(silo.Services, writes);
         });
         var tasks = host.Services.GetRequiredService<TaskService>();
+        var engineCommits = host.Services.GetRequiredService<StorageEngine>();
+        writes.GroupCommits = () => engineCommits.GroupCommits;
         var run = Guid.NewGuid().ToString("N")[..8];
 
         // Not measured: tiered JIT needs several seconds of load before the hot paths run optimized code (a silo runs for days).
@@ -55,8 +58,8 @@ public static class TaskBenchmarks
         var rolledBack = await ClosedLoopAsync(tasks, Producers, (p, _) => failing[p], TaskStatus.Failed, duration, writes);
         Print($"(e) failing document/transaction tasks rolled back/s, {Producers} producers, {engine}:", rolledBack.PerSecond, rolledBack);
 
-        var sequential = await SequentialAsync(tasks, Put($"bench/seq-{run}", 0), duration);
-        Console.WriteLine($"(f) sequential submit -> final, one producer, {engine}: p50 {sequential.P50:0.00} ms, p99 {sequential.P99:0.00} ms  ({sequential.Count:N0} tasks)");
+        var sequential = await SequentialAsync(tasks, Put($"bench/seq-{run}", 0), duration, writes);
+        Console.WriteLine($"(f) sequential submit -> final, one producer, {engine}: p50 {sequential.P50:0.00} ms, p99 {sequential.P99:0.00} ms  ({sequential.Count:N0} tasks, {sequential.GroupCommitsPerTask:0.0} group commits per task)");
 
         var rate = Math.Max(1, peak.PerSecond / 2);
         var openKeys = Enumerable.Range(0, 1024).Select(k => Put($"bench/open-{run}-{k}", k)).ToArray();
@@ -121,8 +124,9 @@ public static class TaskBenchmarks
         return new ClosedLoopResult(finished / seconds, unexpected, firstUnexpected, writes.Snapshot().PerTask(writesBefore, total));
     }
 
-    private static async Task<LatencyResult> SequentialAsync(TaskService tasks, TaskSpec spec, TimeSpan duration)
+    private static async Task<LatencyResult> SequentialAsync(TaskService tasks, TaskSpec spec, TimeSpan duration, WriteCounts writes)
     {
+        var commitsBefore = writes.GroupCommits();
         var samples = new List<double>();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var notCompleted = 0;
@@ -137,7 +141,7 @@ public static class TaskBenchmarks
             }
         }
 
-        return LatencyResult.Of(samples, notCompleted);
+        return LatencyResult.Of(samples, notCompleted) with { GroupCommitsPerTask = (writes.GroupCommits() - commitsBefore) / (double)Math.Max(1, samples.Count) };
     }
 
     /// <summary>Submits at a fixed rate whatever the answers do, and measures each task from its scheduled submit time (no coordinated omission).</summary>
@@ -194,6 +198,8 @@ public static class TaskBenchmarks
 
     private sealed record LatencyResult(double P50, double P99, int Count, int NotCompleted)
     {
+        public double GroupCommitsPerTask { get; init; }
+
         public static LatencyResult Of(List<double> samples, int notCompleted)
         {
             if (samples.Count == 0)
@@ -217,16 +223,20 @@ public static class TaskBenchmarks
     {
         private readonly long[] _counts = new long[3];
 
+        public Func<long> GroupCommits { get; set; } = () => 0;
+
         public void Add(WriteKind kind) => Interlocked.Increment(ref _counts[(int)kind]);
 
+        /// <summary>The counts by kind, then the engine's group commits.</summary>
         public long[] Snapshot()
         {
-            var copy = new long[_counts.Length];
-            for (var i = 0; i < copy.Length; i++)
+            var copy = new long[_counts.Length + 1];
+            for (var i = 0; i < _counts.Length; i++)
             {
                 copy[i] = Interlocked.Read(ref _counts[i]);
             }
 
+            copy[^1] = GroupCommits();
             return copy;
         }
     }
@@ -240,7 +250,8 @@ public static class TaskBenchmarks
 
         double Of(WriteKind kind) => (after[(int)kind] - before[(int)kind]) / (double)tasks;
         var total = Of(WriteKind.TaskState) + Of(WriteKind.DocumentState) + Of(WriteKind.Reminder);
-        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0}");
+        var commits = (after[^1] - before[^1]) / (double)tasks;
+        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0}; {commits:0.00} group commits per task");
     }
 
     private sealed class CountingStateStore(IGrainStateStore inner, WriteCounts counts, WriteKind kind) : IGrainStateStore
