@@ -10,7 +10,7 @@ namespace Stackl.Storage;
 /// <remarks>Stores built on the same engine share its connections; every store call awaits <see cref="EnsureReadyAsync"/>.</remarks>
 public sealed class StorageEngine : IAsyncDisposable
 {
-    // SQLite physical connections (their native handles) whose per-connection settings are applied; an entry goes with its connection.
+    // SQLite physical connections (their native handles) that queries found configured; an entry goes with its connection.
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, SQLitePCL.sqlite3> s_configuredSqliteConnections = new();
 
     private readonly IReadOnlyList<ISchemaScriptSource> _scripts;
@@ -99,16 +99,40 @@ public sealed class StorageEngine : IAsyncDisposable
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
         var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (Dialect == StorageDialect.Sqlite && connection is SqliteConnection { Handle: { } handle } && !s_configuredSqliteConnections.TryGetValue(handle, out _))
+        if (Dialect == StorageDialect.Sqlite)
         {
-            // The settings belong to the physical connection, which the pool keeps: applied once, not on every open (every grain read).
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            s_configuredSqliteConnections.AddOrUpdate(handle, handle);
+            await ApplySqliteSettingsAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
         return connection;
+    }
+
+    /// <summary>Opens a connection for queries: SQLite's settings are applied once per physical connection the pool keeps, not on every open.</summary>
+    /// <remarks>Writes never use it: every connection that writes is opened with <see cref="OpenConnectionAsync"/>, so synchronous=FULL never depends on the pool.</remarks>
+    private async Task<DbConnection> OpenQueryConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (Dialect == StorageDialect.Sqlite)
+        {
+            var handle = (connection as SqliteConnection)?.Handle;
+            if (handle is null || !s_configuredSqliteConnections.TryGetValue(handle, out _))
+            {
+                await ApplySqliteSettingsAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (handle is not null)
+                {
+                    s_configuredSqliteConnections.AddOrUpdate(handle, handle);
+                }
+            }
+        }
+
+        return connection;
+    }
+
+    private static async Task ApplySqliteSettingsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a query on a pooled connection and maps each row.</summary>
@@ -120,7 +144,7 @@ public sealed class StorageEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(map);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenQueryConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         if (Dialect == StorageDialect.Sqlite)
         {
