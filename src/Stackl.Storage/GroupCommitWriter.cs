@@ -13,6 +13,8 @@ namespace Stackl.Storage;
 /// A write is a guard statement, which must <c>RETURNING</c> a value, and follow-up statements that run in the same transaction only
 /// when the guard returned a row. Guards are conditional (insert-if-absent, update-where-version), so a stale write fails alone
 /// without failing its batch. When a batch throws (a bad statement), its writes are retried one per transaction so only the bad one fails.
+/// On PostgreSQL a batch of guards alone is one round trip; follow-ups cost two more (they need the guards' answers, then a COMMIT),
+/// so PostgreSQL stores fold their follow-ups into the guard statement instead.
 /// </remarks>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -20,6 +22,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _loops;
+    private long _commits;
 
     public GroupCommitWriter(StorageEngine engine, ILogger logger)
     {
@@ -36,6 +39,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             ? write.Completion.Task
             : Task.FromException<object?>(new ObjectDisposedException(nameof(GroupCommitWriter), "The storage engine is shut down."));
     }
+
+    /// <summary>How many group commits (transactions) committed so far; benchmarks divide it by the work done.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     public async ValueTask DisposeAsync()
     {
@@ -70,6 +76,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     var started = Stopwatch.GetTimestamp();
                     await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
                     _engine.Metrics?.Committed(Stopwatch.GetElapsedTime(started), batch.Count);
+                    Interlocked.Increment(ref _commits);
                 }
                 catch (Exception exception)
                 {
@@ -94,6 +101,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                         {
                             connection ??= await _engine.OpenConnectionAsync().ConfigureAwait(false);
                             await CommitAsync(connection, sqliteCommands, [write]).ConfigureAwait(false);
+                            Interlocked.Increment(ref _commits);
                         }
                         catch (Exception single)
                         {
@@ -120,8 +128,15 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private static async Task CommitAsync(DbConnection connection, Dictionary<string, DbCommand> sqliteCommands, List<PendingWrite> batch)
     {
         var results = new object?[batch.Count];
-        await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
+        if (connection.CanCreateBatch && batch.TrueForAll(write => write.FollowUps.Length == 0))
         {
+            // PostgreSQL, guards only: a batch sent without BEGIN runs as one implicit transaction that commits (and flushes its WAL)
+            // before the server answers its single Sync, so the whole group commit is one round trip instead of three.
+            await RunGuardsAsync(connection, transaction: null, batch, results).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
             if (connection.CanCreateBatch)
             {
                 await RunBatchedAsync(connection, transaction, batch, results).ConfigureAwait(false);
@@ -143,29 +158,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>PostgreSQL: every guard in one round trip, then every follow-up of the guards that matched in a second.</summary>
     private static async Task RunBatchedAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch, object?[] results)
     {
-        await using (var guards = connection.CreateBatch())
-        {
-            guards.Transaction = transaction;
-            foreach (var write in batch)
-            {
-                var command = guards.CreateBatchCommand();
-                command.CommandText = write.Guard.Sql;
-                write.Guard.BindTo(command.CreateParameter, command.Parameters);
-                guards.BatchCommands.Add(command);
-            }
-
-            await using var reader = await guards.ExecuteReaderAsync().ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (i > 0 && !await reader.NextResultAsync().ConfigureAwait(false))
-                {
-                    throw new InvalidOperationException($"Statement {i} of a group commit returned no result set; every guard statement must end in RETURNING.");
-                }
-
-                results[i] = await reader.ReadAsync().ConfigureAwait(false) ? NullIfDbNull(reader.GetValue(0)) : null;
-            }
-        }
-
+        await RunGuardsAsync(connection, transaction, batch, results).ConfigureAwait(false);
         var hasFollowUps = false;
         await using var followUps = connection.CreateBatch();
         followUps.Transaction = transaction;
@@ -179,8 +172,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             foreach (var statement in batch[i].FollowUps)
             {
                 var command = followUps.CreateBatchCommand();
-                command.CommandText = statement.Sql;
-                statement.BindTo(command.CreateParameter, command.Parameters);
+                command.CommandText = statement.BindPositional(command.CreateParameter, command.Parameters);
                 followUps.BatchCommands.Add(command);
                 hasFollowUps = true;
             }
@@ -189,6 +181,35 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         if (hasFollowUps)
         {
             await followUps.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>PostgreSQL: every guard of the batch in one round trip; returns once the server answered all of them (and, without a transaction, committed).</summary>
+    private static async Task RunGuardsAsync(DbConnection connection, DbTransaction? transaction, List<PendingWrite> batch, object?[] results)
+    {
+        await using var guards = connection.CreateBatch();
+        guards.Transaction = transaction;
+        foreach (var write in batch)
+        {
+            var command = guards.CreateBatchCommand();
+            command.CommandText = write.Guard.BindPositional(command.CreateParameter, command.Parameters);
+            guards.BatchCommands.Add(command);
+        }
+
+        await using var reader = await guards.ExecuteReaderAsync().ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync().ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"Statement {i} of a group commit returned no result set; every guard statement must end in RETURNING.");
+            }
+
+            results[i] = await reader.ReadAsync().ConfigureAwait(false) ? NullIfDbNull(reader.GetValue(0)) : null;
+        }
+
+        // Reading to the end consumes the server's answer to Sync: an implicit transaction's commit error surfaces here, before any caller is answered.
+        while (await reader.NextResultAsync().ConfigureAwait(false))
+        {
         }
     }
 
@@ -221,8 +242,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
 
         command.Transaction = transaction;
-        command.Parameters.Clear();
-        statement.BindTo(command.CreateParameter, command.Parameters);
+        statement.BindToSqlite(command);
         return command;
     }
 

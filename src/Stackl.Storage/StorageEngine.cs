@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,6 +11,9 @@ namespace Stackl.Storage;
 /// <remarks>Stores built on the same engine share its connections; every store call awaits <see cref="EnsureReadyAsync"/>.</remarks>
 public sealed class StorageEngine : IAsyncDisposable
 {
+    // SQLite physical connections (their native handles) that queries found configured; an entry goes with its connection.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, SQLitePCL.sqlite3> s_configuredSqliteConnections = new();
+
     private readonly IReadOnlyList<ISchemaScriptSource> _scripts;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -94,6 +98,9 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>How many group commits this engine's writer committed (zero before the first write).</summary>
+    internal long GroupCommits => _writer?.Commits ?? 0;
+
     /// <summary>Opens a connection, with SQLite's per-connection settings applied.</summary>
     /// <param name="cancellationToken">Cancels the open.</param>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
@@ -101,12 +108,38 @@ public sealed class StorageEngine : IAsyncDisposable
         var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (Dialect == StorageDialect.Sqlite)
         {
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ApplySqliteSettingsAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
         return connection;
+    }
+
+    /// <summary>Opens a connection for queries: SQLite's settings are applied once per physical connection the pool keeps, not on every open.</summary>
+    /// <remarks>Writes never use it: every connection that writes is opened with <see cref="OpenConnectionAsync"/>, so synchronous=FULL never depends on the pool.</remarks>
+    private async Task<DbConnection> OpenQueryConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (Dialect == StorageDialect.Sqlite)
+        {
+            var handle = (connection as SqliteConnection)?.Handle;
+            if (handle is null || !s_configuredSqliteConnections.TryGetValue(handle, out _))
+            {
+                await ApplySqliteSettingsAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (handle is not null)
+                {
+                    s_configuredSqliteConnections.AddOrUpdate(handle, handle);
+                }
+            }
+        }
+
+        return connection;
+    }
+
+    private static async Task ApplySqliteSettingsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a query on a pooled connection and maps each row.</summary>
@@ -118,10 +151,18 @@ public sealed class StorageEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(map);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenQueryConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = query.Sql;
-        query.BindTo(command.CreateParameter, command.Parameters);
+        if (Dialect == StorageDialect.Sqlite)
+        {
+            command.CommandText = query.Sql;
+            query.BindToSqlite(command);
+        }
+        else
+        {
+            command.CommandText = query.BindPositional(command.CreateParameter, command.Parameters);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -31,4 +31,7 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Task {TaskId} waited {WaitMs} ms for the lock on {DocumentKey}")]
     public static partial void LockWaited(ILogger logger, string taskId, string documentKey, double waitMs);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Task {TaskId} was not stored and could not give back its lock on {DocumentKey}; the lock ends with its lease")]
+    public static partial void AbandonedLockNotReleased(ILogger logger, Exception exception, string taskId, string documentKey);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Stackl.Benchmarks;
 using Stackl.Runtime.Hosting;
 
-// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [--seconds N]
+// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [storage] [tasks] [--seconds N] (no suite named: all of them)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Run(string suite) => suites.Count == 0 || suites.Contains(suite);
@@ -39,4 +39,14 @@ if (Run("storage"))
         var writes = await RuntimeBenchmarks.StateWritesAsync(silo.GrainFactory, 64, duration);
         Console.WriteLine($"(c) durable state writes/s, 64 grains at once, PostgreSQL (local, fsync on): {writes,10:N0}");
     }
+}
+
+if (Run("tasks"))
+{
+    Console.WriteLine($"tasks: document/* tasks through TaskService in process; each engine first warms up for {TaskBenchmarks.WarmUp(duration).TotalSeconds:0} s");
+    using var sqlite = new Stackl.Testing.Databases.SqliteDatabase();
+    await TaskBenchmarks.RunAsync("SQLite", s => Stackl.Storage.StorageSiloBuilderExtensions.UseSqliteStorage(s, o => o.DataSource = sqlite.Path), duration);
+
+    var connectionString = await Stackl.Testing.Databases.PostgresServer.Shared.CreateDatabaseAsync("bench");
+    await TaskBenchmarks.RunAsync("PostgreSQL", s => Stackl.Storage.StorageSiloBuilderExtensions.UsePostgresStorage(s, o => o.ConnectionString = connectionString), duration);
 }

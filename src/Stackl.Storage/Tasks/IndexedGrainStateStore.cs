@@ -10,27 +10,44 @@ namespace Stackl.Storage.Tasks;
 /// A grain-state store on a table of its own: the state blob plus columns projected from the state, written by one conditional statement,
 /// so the columns can be indexed and queried without waking grains and never disagree with the state.
 /// </summary>
-/// <typeparam name="TState">The grain state type.</typeparam>
-internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
-    where TState : class
+/// <typeparam name="TColumns">The properties of the state JSON the columns come from; the others are skipped when a write is projected.</typeparam>
+internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
+    where TColumns : class
 {
     private readonly StorageEngine _engine;
-    private readonly JsonTypeInfo<TState> _typeInfo;
+    private readonly JsonTypeInfo<TColumns> _typeInfo;
     private readonly string[] _columns;
+    private readonly AppendedTable? _appended;
     private readonly string _readSql;
     private readonly string _insertSql;
     private readonly string _updateSql;
     private readonly string _clearSql;
 
-    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TState> typeInfo, string table, string keyColumn, params string[] columns)
+    // With the appended row: SQLite runs it as a follow-up statement; PostgreSQL folds it into the guard (one statement, one round trip).
+    private readonly string? _appendSql;
+    private readonly string? _insertAndAppendSql;
+    private readonly string? _updateAndAppendSql;
+
+    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TColumns> typeInfo, string table, string keyColumn, string[] columns, AppendedTable? appended = null)
     {
         _engine = engine;
         _typeInfo = typeInfo;
         _columns = columns;
+        _appended = appended;
         _readSql = $"SELECT state, version FROM {table} WHERE {keyColumn} = @k";
         _insertSql = $"INSERT INTO {table} ({keyColumn}, {string.Join(", ", columns)}, state, version) VALUES (@k, {string.Join(", ", columns.Select(c => "@" + c))}, @p, 1) ON CONFLICT DO NOTHING RETURNING version";
         _updateSql = $"UPDATE {table} SET {string.Join(", ", columns.Select(c => $"{c} = @{c}"))}, state = @p, version = version + 1 WHERE {keyColumn} = @k AND version = @v RETURNING version";
         _clearSql = $"UPDATE {table} SET state = NULL, version = version + 1 WHERE {keyColumn} = @k AND version = @v RETURNING version";
+        if (appended is not null)
+        {
+            var appendColumns = string.Join(", ", appended.Columns.Select(c => c.Column));
+            _appendSql = $"INSERT INTO {appended.Table} ({appendColumns}) VALUES ({string.Join(", ", appended.Columns.Select(c => "@a_" + c.Column))}) ON CONFLICT DO NOTHING";
+
+            // The row is selected from the guard's RETURNING, so it is inserted only when the guard matched.
+            var appendFromGuard = $"INSERT INTO {appended.Table} ({appendColumns}) SELECT {string.Join(", ", appended.Columns.Select(c => $"@a_{c.Column}::{c.PostgresType}"))} FROM guard ON CONFLICT DO NOTHING";
+            _insertAndAppendSql = $"WITH guard AS ({_insertSql}), appended AS ({appendFromGuard}) SELECT version FROM guard";
+            _updateAndAppendSql = $"WITH guard AS ({_updateSql}), appended AS ({appendFromGuard}) SELECT version FROM guard";
+        }
     }
 
     /// <inheritdoc />
@@ -48,7 +65,8 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
     {
         var state = JsonSerializer.Deserialize(payload.Span, _typeInfo) ?? throw new ArgumentException($"The state of {key} is JSON null.", nameof(payload));
         var values = ColumnValues(state);
-        var parameters = new List<KeyValuePair<string, object?>>(values.Length + 3) { KeyValuePair.Create("k", (object?)key.GrainKey) };
+        var appendedValues = _appended is null ? null : AppendedValues(key.GrainKey, state);
+        var parameters = new List<KeyValuePair<string, object?>>(values.Length + 3 + (appendedValues?.Length ?? 0)) { KeyValuePair.Create("k", (object?)key.GrainKey) };
         for (var i = 0; i < _columns.Length; i++)
         {
             parameters.Add(KeyValuePair.Create(_columns[i], values[i]));
@@ -60,7 +78,25 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
             parameters.Add(KeyValuePair.Create("v", (object?)expectedVersion));
         }
 
-        return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertSql : _updateSql, parameters), FollowUps(key.GrainKey, state), expectedVersion);
+        if (appendedValues is null)
+        {
+            return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertSql : _updateSql, parameters), [], expectedVersion);
+        }
+
+        var appendParameters = new List<KeyValuePair<string, object?>>(appendedValues.Length);
+        for (var i = 0; i < appendedValues.Length; i++)
+        {
+            appendParameters.Add(KeyValuePair.Create("a_" + _appended!.Columns[i].Column, appendedValues[i]));
+        }
+
+        if (_engine.Dialect == StorageDialect.Postgres)
+        {
+            parameters.AddRange(appendParameters);
+            return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertAndAppendSql! : _updateAndAppendSql!, parameters), [], expectedVersion);
+        }
+
+        // SQLite runs in process: a follow-up statement in the guard's transaction costs no round trip.
+        return WriteCoreAsync(key, new SqlStatement(expectedVersion == 0 ? _insertSql : _updateSql, parameters), [new SqlStatement(_appendSql!, appendParameters)], expectedVersion);
     }
 
     /// <inheritdoc />
@@ -68,10 +104,11 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
         WriteCoreAsync(key, SqlStatement.Of(_clearSql, ("k", key.GrainKey), ("v", expectedVersion)), [], expectedVersion);
 
     /// <summary>The projected column values, in the order of the columns given to the constructor.</summary>
-    protected abstract object?[] ColumnValues(TState state);
+    protected abstract object?[] ColumnValues(TColumns state);
 
-    /// <summary>Statements that run in the same transaction when the state write succeeds.</summary>
-    protected virtual SqlStatement[] FollowUps(string key, TState state) => [];
+    /// <summary>The values of the row this write appends to the <see cref="AppendedTable"/>, in its column order, or null for none.</summary>
+    /// <remarks>The row is inserted in the same transaction when the state write succeeds; a row whose key is already there is left as it is.</remarks>
+    protected virtual object?[]? AppendedValues(string key, TColumns state) => null;
 
     private async Task<long> WriteCoreAsync(GrainStateKey key, SqlStatement guard, SqlStatement[] followUps, long expectedVersion)
     {
@@ -80,4 +117,9 @@ internal abstract class IndexedGrainStateStore<TState> : IGrainStateStore
             ? throw InconsistentStateException.Create(key.ToString(), expectedVersion, storedVersion: null)
             : Convert.ToInt64(version, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A table a state write may append one row to (insert-if-absent, in the write's transaction).</summary>
+    /// <param name="Table">The table.</param>
+    /// <param name="Columns">Each column with its PostgreSQL type.</param>
+    protected sealed record AppendedTable(string Table, IReadOnlyList<(string Column, string PostgresType)> Columns);
 }

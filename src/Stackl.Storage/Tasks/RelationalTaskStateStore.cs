@@ -1,13 +1,10 @@
-using Stackl.Tasks;
-using Stackl.Tasks.Tasks;
-
 namespace Stackl.Storage.Tasks;
 
 /// <summary>Task grain state in <c>stackl_tasks</c>, with status, topic and times as indexed columns.</summary>
 internal sealed class RelationalTaskStateStore(StorageEngine engine)
-    : IndexedGrainStateStore<TaskState>(engine, TasksJsonContext.Default.TaskState, "stackl_tasks", "id", "topic", "subtype", "status", "created_at", "completed_at")
+    : IndexedGrainStateStore<TaskStateColumns>(engine, StateColumnsJsonContext.Default.TaskStateColumns, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at"])
 {
-    protected override object?[] ColumnValues(TaskState state) =>
+    protected override object?[] ColumnValues(TaskStateColumns state) =>
     [
         state.Submission?.Topic ?? "",
         state.Submission?.Subtype ?? "",

@@ -34,7 +34,11 @@ internal sealed class TaskExecutor(
     /// Nothing staged: the task completes. One document written and no result: that document's commit is the commit point (one write).
     /// Otherwise two-phase: stage everywhere, write the decision record, commit everywhere.
     /// </remarks>
-    public async Task RunAsync(ITaskHandler handler, CancellationToken cancelled, CancellationToken siloStopping)
+    /// <param name="handler">The task's handler.</param>
+    /// <param name="firstLock">The lock request for the first document that the task grain already sent, or null to ask here.</param>
+    /// <param name="cancelled">Cancelled when the task is cancelled (its rollback is then running).</param>
+    /// <param name="siloStopping">Cancelled when the silo stops.</param>
+    public async Task RunAsync(ITaskHandler handler, Task<DocumentLockResult>? firstLock, CancellationToken cancelled, CancellationToken siloStopping)
     {
         using var run = StartActivity("stackl.task.run", ActivityKind.Consumer);
         run?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
@@ -54,7 +58,7 @@ internal sealed class TaskExecutor(
             {
                 // Counted as held before asking: a lock request may queue this task, and only its own release takes it out again.
                 held.Add(key);
-                committed[key] = await AcquireAsync(key, token);
+                committed[key] = await AcquireAsync(key, held.Count == 1 ? firstLock : null, token);
             }
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
@@ -238,7 +242,7 @@ internal sealed class TaskExecutor(
         return true;
     }
 
-    private async Task<(long, JsonElement?)> AcquireAsync(string key, CancellationToken token)
+    private async Task<(long, JsonElement?)> AcquireAsync(string key, Task<DocumentLockResult>? requested, CancellationToken token)
     {
         using var activity = StartActivity("stackl.task.lock");
         activity?.SetTag(TaskTelemetry.DocumentKeyTag, key);
@@ -247,7 +251,8 @@ internal sealed class TaskExecutor(
         var queued = false;
         while (true)
         {
-            var result = await document.LockAsync(taskId, LeaseUntil);
+            var result = await (requested ?? document.LockAsync(taskId, LeaseUntil));
+            requested = null;
             if (result.Granted)
             {
                 var waited = timeProvider.GetElapsedTime(started);
