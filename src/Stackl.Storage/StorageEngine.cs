@@ -75,6 +75,13 @@ public sealed class StorageEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run for every task: prepared once per connection, the server skips parsing and planning them.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
         return new StorageEngine(StorageDialect.Postgres, builder.Build(), scripts, logger, options.WriterCount, options.MaxBatchSize, meterFactory);
     }
 
