@@ -1,31 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Stackl.Testing.Databases;
 
 namespace Stackl.Silo.Tests;
 
 /// <summary>The dashboard's assets and the read endpoints it adds: stats, reminders, lock queues and handlers.</summary>
-public sealed class DashboardEndpointTests : IAsyncLifetime
+public sealed class DashboardEndpointTests : Api.ApiTestBase
 {
-    private readonly SqliteDatabase _database = new();
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path));
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        _database.Dispose();
-    }
+    private HttpClient Http => Silo.Http;
 
     [Theory]
     [InlineData("/dashboard", "text/html", "<title>Stackl dashboard</title>")]
@@ -33,7 +15,7 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [InlineData("/dashboard/dashboard.css", "text/css", ".badge")]
     public async Task Dashboard_ServesItsEmbeddedFiles(string path, string mediaType, string content)
     {
-        using var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
@@ -43,11 +25,11 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Dashboard_UnchangedFile_IsAnswered304()
     {
-        using var first = await _client.GetAsync(new Uri("/dashboard/dashboard.js", UriKind.Relative));
+        using var first = await Http.GetAsync(new Uri("/dashboard/dashboard.js", UriKind.Relative));
         using var again = new HttpRequestMessage(HttpMethod.Get, new Uri("/dashboard/dashboard.js", UriKind.Relative));
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
 
-        using var response = await _client.SendAsync(again);
+        using var response = await Http.SendAsync(again);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
@@ -55,7 +37,7 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Dashboard_UnknownFile_Is404()
     {
-        using var response = await _client.GetAsync(new Uri("/dashboard/nope.js", UriKind.Relative));
+        using var response = await Http.GetAsync(new Uri("/dashboard/nope.js", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -66,7 +48,7 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
         await RunAsync("""{"topic": "demo", "subtype": "echo", "payload": {}}""");
         await RunAsync("""{"topic": "demo", "subtype": "fail", "payload": {"message": "no"}}""");
 
-        var stats = await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/stats", UriKind.Relative));
+        var stats = await Http.GetFromJsonAsync<JsonElement>(new Uri("/api/stats", UriKind.Relative));
 
         var minute = stats.GetProperty("lastMinute");
         Assert.Equal(2, minute.GetProperty("submitted").GetInt64());
@@ -86,18 +68,18 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
         var waiter = await SubmitAsync("""{"topic": "document", "subtype": "put", "payload": {"key": "queue/a", "value": 1}}""");
         await WaitUntilAsync("the put queues behind the sleeper", async () => (await LockQueuesAsync()).Any(q => q.GetProperty("waiting").EnumerateArray().Any(w => w.GetString() == waiter)));
 
-        var reminders = await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/reminders", UriKind.Relative));
+        var reminders = await Http.GetFromJsonAsync<JsonElement>(new Uri("/api/reminders", UriKind.Relative));
 
         var deadline = reminders.EnumerateArray().Single(r => r.GetProperty("grainKey").GetString() == holder);
         Assert.Equal("task", deadline.GetProperty("grainType").GetString());
         Assert.Equal("deadline", deadline.GetProperty("name").GetString());
-        using var cancel = await _client.PostAsync(new Uri($"/api/tasks/{holder}/cancel", UriKind.Relative), null);
+        using var cancel = await Http.PostAsync(new Uri($"/api/tasks/{holder}/cancel", UriKind.Relative), null);
     }
 
     [Fact]
     public async Task Handlers_ListTheBuiltInTopics()
     {
-        var handlers = await _client.GetFromJsonAsync<string[]>(new Uri("/api/handlers", UriKind.Relative));
+        var handlers = await Http.GetFromJsonAsync<string[]>(new Uri("/api/handlers", UriKind.Relative));
 
         Assert.Contains("demo/echo", handlers!);
         Assert.Contains("document/restore", handlers!);
@@ -109,12 +91,12 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     }
 
     private async Task<List<JsonElement>> LockQueuesAsync() =>
-        [.. (await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/locks/queues", UriKind.Relative))).EnumerateArray()];
+        [.. (await Http.GetFromJsonAsync<JsonElement>(new Uri("/api/locks/queues", UriKind.Relative))).EnumerateArray()];
 
     private async Task<string> SubmitAsync(string json)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync(new Uri("/api/tasks", UriKind.Relative), content);
+        using var response = await Http.PostAsync(new Uri("/api/tasks", UriKind.Relative), content);
         var task = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, $"submit answered {(int)response.StatusCode}: {task}");
         return task.GetProperty("id").GetString()!;
@@ -123,7 +105,7 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     private async Task RunAsync(string json)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), content);
+        using var response = await Http.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

@@ -1,30 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Stackl.Testing.Databases;
 
 namespace Stackl.Silo.Tests;
 
 /// <summary><c>/metrics</c> after real tasks: the domain's meters in the Prometheus text format, plus the database gauges.</summary>
-public sealed partial class MetricsTests : IAsyncLifetime
+public sealed partial class MetricsTests : Api.ApiTestBase
 {
-    private readonly SqliteDatabase _database = new();
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path));
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        _database.Dispose();
-    }
+    private HttpClient Http => Silo.Http;
 
     [Fact]
     public async Task Metrics_AfterTasks_CountOutcomesAndMeasureDurationsLocksAndCommits()
@@ -33,7 +15,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
         await RunAsync("""{"topic": "demo", "subtype": "fail", "payload": {"message": "no"}}""");
         await RunAsync("""{"topic": "document", "subtype": "put", "payload": {"key": "metrics/a", "value": 1}}""");
 
-        var text = await _client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
         Assert.Matches(Line(@"stackl_tasks_finished_total\{silo=""[^""]+"",status=""Completed"",topic=""demo""\} 1"), text);
         Assert.Matches(Line(@"stackl_tasks_finished_total\{silo=""[^""]+"",status=""Failed"",topic=""demo""\} 1"), text);
@@ -54,7 +36,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
     {
         await RunAsync("""{"topic": "demo", "subtype": "echo", "payload": {}}""");
 
-        var lines = (await _client.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.All(lines, line => Assert.Matches(SampleOrComment(), line));
         var buckets = lines.Where(l => l.StartsWith("stackl_task_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("status=\"Completed\"", StringComparison.Ordinal))
@@ -73,7 +55,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
     private async Task RunAsync(string json)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), content);
+        using var response = await Http.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), content);
         var task = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.True(response.IsSuccessStatusCode, $"submit answered {(int)response.StatusCode}: {task}");
         Assert.NotEqual("Running", task.GetProperty("status").GetString());
