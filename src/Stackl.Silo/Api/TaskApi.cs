@@ -180,13 +180,3 @@ public static class TaskApi
                 : $"{name} must be a string, not a {value.ValueKind.ToString().ToLowerInvariant()}.");
     }
 }
-
-/// <summary>The body of <c>POST /api/tasks</c> (for the OpenAPI document; the endpoint reads the JSON itself to name bad fields).</summary>
-/// <param name="Topic">The handler's topic, e.g. <c>document</c>.</param>
-/// <param name="Subtype">The handler's subtype, e.g. <c>transaction</c>.</param>
-/// <param name="Payload">The handler's JSON payload (default <c>{}</c>).</param>
-/// <param name="Documents">Extra document keys to lock.</param>
-/// <param name="Timeout">A duration such as <c>30s</c> (default: the server's default timeout).</param>
-/// <param name="IdempotencyKey">A repeated submit with this key returns the first task.</param>
-/// <param name="Source">Who produced the task.</param>
-public sealed record TaskSubmitRequest(string Topic, string Subtype, JsonElement? Payload, IReadOnlyList<string>? Documents, string? Timeout, string? IdempotencyKey, string? Source);
