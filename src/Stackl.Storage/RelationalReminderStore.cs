@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using Stackl.Runtime;
+using GrainId = Stackl.Runtime.GrainId;
+using ReminderEntry = Stackl.Runtime.Storage.ReminderEntry;
 using Stackl.Runtime.Storage;
 
 namespace Stackl.Storage;

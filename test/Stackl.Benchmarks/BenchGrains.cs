@@ -20,7 +20,7 @@ public sealed class BenchState
     public int Value { get; set; }
 }
 
-public sealed class BenchGrain([PersistentState("bench")] IPersistentState<BenchState> state) : Grain, IBenchGrain
+public sealed class BenchGrain([PersistentState("bench")] Stackl.Runtime.IPersistentState<BenchState> state) : Grain, IBenchGrain
 {
     private int _sum;
 

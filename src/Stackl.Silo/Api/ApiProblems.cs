@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Stackl.Contracts;
 using Stackl.Runtime;
+using SiloUnavailableException = Stackl.Runtime.SiloUnavailableException;
 using Stackl.Tasks;
 
 namespace Stackl.Silo.Api;

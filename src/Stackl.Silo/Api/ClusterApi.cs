@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stackl.Contracts;
 using Stackl.Runtime.Cluster;
+using IMembershipTable = Stackl.Runtime.Cluster.IMembershipTable;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Silo.Api;
