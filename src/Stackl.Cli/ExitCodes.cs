@@ -41,5 +41,5 @@ internal static class ExitCodes
     /// <summary>The code for a task a command waited for: 0 Completed, 1 for the other final statuses, 5 while not final.</summary>
     /// <param name="task">The task.</param>
     public static int ForTask(TaskView task) =>
-        task.Status == Contracts.TaskStatus.Completed ? Success : task.Status.IsFinal() ? TaskNotCompleted : NotFinal;
+        task.Status == TaskStatus.Completed ? Success : task.Status.IsFinal() ? TaskNotCompleted : NotFinal;
 }

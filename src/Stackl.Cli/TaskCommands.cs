@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Stackl.Contracts;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Cli;
 

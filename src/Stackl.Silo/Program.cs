@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Stackl.Contracts;
-using Stackl.Runtime.Hosting;
+using Orleans.Configuration;
 using Stackl.Silo;
 using Stackl.Silo.Api;
 using Stackl.Silo.Dashboard;
@@ -13,26 +13,34 @@ builder.Configuration.AddStacklSources(args);
 
 var storage = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
 storage.Validate();
-builder.Services.Configure<SiloOptions>(builder.Configuration.GetSection(SiloOptions.SectionName));
+var siloSettings = new SiloSettings();
+builder.Configuration.GetSection(SiloSettings.SectionName).Bind(siloSettings);
+builder.Configuration.GetSection(SiloSettings.ClusterSectionName).Bind(siloSettings);
+siloSettings.Validate();
 builder.Services.Configure<TaskOptions>(builder.Configuration.GetSection(TaskOptions.SectionName));
 builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).Validate(o =>
 {
     o.Validate();
     return true;
 });
-builder.Services.AddStacklSilo(silo =>
+builder.UseOrleans(silo =>
 {
+    silo.UseLocalhostClustering(SiloSettings.ResolvePort(siloSettings.SiloPort), SiloSettings.ResolvePort(siloSettings.GatewayPort), serviceId: siloSettings.ClusterId, clusterId: siloSettings.ClusterId);
     if (storage.IsPostgres)
     {
-        silo.UsePostgresStorage(o => o.ConnectionString = storage.ConnectionString!);
+        silo.UseStacklPostgres(o => o.ConnectionString = storage.ConnectionString!);
     }
     else
     {
-        silo.UseSqliteStorage(o => o.DataSource = storage.SqlitePath);
+        silo.UseStacklSqlite(o => o.DataSource = storage.SqlitePath);
     }
 
-    silo.AddStacklTasks();
+    silo.Configure<SiloOptions>(o => o.SiloName = siloSettings.SiloName ?? $"{Environment.MachineName}-{Environment.ProcessId}");
+    silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = siloSettings.CallTimeout);
+    silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = siloSettings.CollectionAge);
+    silo.AddStackl();
 });
+builder.Services.AddSingleton<LocalSilo>();
 builder.Services.AddSingleton<ApiRequest>();
 builder.Services.AddStacklMetrics();
 builder.Services.AddStacklDashboard();
@@ -55,7 +63,7 @@ app.MapClusterApi();
 app.MapDashboard();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
-    var silo = app.Services.GetRequiredService<Stackl.Runtime.Hosting.Silo>();
+    var silo = app.Services.GetRequiredService<LocalSilo>();
     foreach (var url in app.Urls)
     {
         SiloLog.Ready(app.Logger, silo.Name, storage.Provider, url);

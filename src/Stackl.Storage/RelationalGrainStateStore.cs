@@ -1,5 +1,3 @@
-using Stackl.Runtime;
-using Stackl.Runtime.Storage;
 
 namespace Stackl.Storage;
 
@@ -38,7 +36,7 @@ public sealed class RelationalGrainStateStore(StorageEngine engine) : IGrainStat
             : SqlStatement.Of(UpdateSql, ("t", key.GrainType), ("k", key.GrainKey), ("n", key.StateName), ("p", payload), ("v", expectedVersion));
         var version = await engine.Writer.WriteAsync(statement).ConfigureAwait(false);
         return version is null
-            ? throw InconsistentStateException.Create(key.ToString(), expectedVersion, storedVersion: null)
+            ? throw StaleWrite.Exception(key, expectedVersion)
             : Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

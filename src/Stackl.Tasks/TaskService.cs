@@ -1,19 +1,18 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Stackl.Contracts;
-using Stackl.Runtime;
-using Stackl.Runtime.Hosting;
 using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Documents;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Idempotency;
-using Stackl.Tasks.Tasks;
+using Stackl.Tasks.Execution;
 
 namespace Stackl.Tasks;
 
 /// <summary>The front door of the task domain: validates and submits tasks, reads, waits for and cancels them, reads documents.</summary>
 /// <remarks>The HTTP API and in-process producers call this; it holds no state of its own.</remarks>
-public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloOptions> siloOptions, TimeProvider timeProvider)
+public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloMessagingOptions> messagingOptions, TimeProvider timeProvider)
 {
     /// <summary>The longest idempotency key or source accepted.</summary>
     public const int MaxNameLength = 200;
@@ -112,7 +111,7 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         }
 
         // One grain call may not outlast the call timeout, so a long wait is a series of shorter ones.
-        var slice = siloOptions.Value.CallTimeout / 2;
+        var slice = messagingOptions.Value.ResponseTimeout / 2;
         var until = timeProvider.GetUtcNow() + remaining;
         while (true)
         {

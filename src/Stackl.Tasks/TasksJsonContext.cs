@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Stackl.Contracts;
 using Stackl.Tasks.Documents;
 using Stackl.Tasks.Idempotency;
-using Stackl.Tasks.Tasks;
+using Stackl.Tasks.Execution;
 
 namespace Stackl.Tasks;
 
@@ -19,7 +19,7 @@ namespace Stackl.Tasks;
 [JsonSerializable(typeof(TaskError))]
 [JsonSerializable(typeof(TaskLogLine))]
 [JsonSerializable(typeof(IReadOnlyList<TaskLogLine>))]
-[JsonSerializable(typeof(Contracts.TaskStatus))]
+[JsonSerializable(typeof(TaskStatus))]
 [JsonSerializable(typeof(DocumentState))]
 [JsonSerializable(typeof(DocumentView))]
 [JsonSerializable(typeof(DocumentLockResult))]

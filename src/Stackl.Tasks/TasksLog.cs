@@ -24,7 +24,7 @@ internal static partial class TasksLog
     public static partial void TaskCompleted(ILogger logger, string taskId, string topic, string subtype, double durationMs);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Task {TaskId} ({Topic}/{Subtype}) ended {Status} after {DurationMs} ms and was rolled back: {ErrorCode} {ErrorMessage}")]
-    public static partial void TaskNotCompleted(ILogger logger, string taskId, string topic, string subtype, Contracts.TaskStatus status, double durationMs, string? errorCode, string? errorMessage);
+    public static partial void TaskNotCompleted(ILogger logger, string taskId, string topic, string subtype, TaskStatus status, double durationMs, string? errorCode, string? errorMessage);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Task {TaskId} ({Topic}/{Subtype}) ended RollbackFailed: {ErrorMessage} A person must check its side effects")]
     public static partial void TaskRollbackFailed(ILogger logger, string taskId, string topic, string subtype, string? errorMessage);

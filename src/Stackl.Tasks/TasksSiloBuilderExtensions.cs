@@ -1,24 +1,28 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Stackl.Runtime.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
 using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Events;
+using Stackl.Tasks.Execution;
 using Stackl.Tasks.Handlers;
-using Stackl.Tasks.Tasks;
 
 namespace Stackl.Tasks;
 
-/// <summary>Adds the task domain to a silo.</summary>
+/// <summary>Adds Stackl's task domain to an Orleans silo.</summary>
 public static class TasksSiloBuilderExtensions
 {
-    /// <summary>Adds task and document grains, the built-in handlers (<c>document/*</c>, <c>demo/*</c>) and <see cref="TaskService"/>.</summary>
-    /// <remarks>Idempotent. Options bind from <c>Stackl:Tasks</c> when the host configures them; <paramref name="configure"/> runs after.</remarks>
+    /// <summary>Adds task and document grains, the built-in handlers (<c>document/*</c>, <c>demo/*</c>), reminders for deadlines and <see cref="TaskService"/>.</summary>
+    /// <remarks>
+    /// Idempotent. Options bind from <c>Stackl:Tasks</c> when the host configures them; <paramref name="configure"/> runs after. The silo
+    /// still needs storage: <c>UseStacklSqlite</c> or <c>UseStacklPostgres</c> from Stackl.Storage.
+    /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="configure">Changes the task options.</param>
-    public static SiloBuilder AddStacklTasks(this SiloBuilder builder, Action<TaskOptions>? configure = null)
+    public static ISiloBuilder AddStackl(this ISiloBuilder builder, Action<TaskOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddGrains(typeof(TaskGrain).Assembly).AddJsonTypeInfoResolver(TasksJsonContext.Default);
         var services = builder.Services;
         var options = services.AddOptions<TaskOptions>().Validate(
             o =>
@@ -31,6 +35,25 @@ public static class TasksSiloBuilderExtensions
             options.Configure(configure);
         }
 
+        if (services.Any(s => s.ServiceType == typeof(TaskService)))
+        {
+            return builder;
+        }
+
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(GrainJson.IsMessageType, static _ => false, o => o.Configure(json => json.SerializerOptions = GrainJson.Options)));
+        services.AddSingleton<IGeneralizedCopier, ImmutableMessageCopier>();
+
+        // The deadline reminder repeats at the recovery interval, below Orleans' default floor of one minute.
+        services.AddOptions<ReminderOptions>().Configure<IOptions<TaskOptions>>((reminders, tasks) =>
+        {
+            if (tasks.Value.RecoveryInterval < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = tasks.Value.RecoveryInterval;
+            }
+        });
+        builder.AddReminders();
+
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HandlerRegistry>();
         services.TryAddSingleton<FaultInjector>();
         services.TryAddSingleton<LockSignals>();
@@ -54,7 +77,7 @@ public static class TasksSiloBuilderExtensions
     /// <summary>Registers a task handler for its topic/subtype; two handlers for one topic/subtype fail the silo's start.</summary>
     /// <typeparam name="THandler">The handler; its constructor takes services.</typeparam>
     /// <param name="builder">The silo builder.</param>
-    public static SiloBuilder AddTaskHandler<THandler>(this SiloBuilder builder)
+    public static ISiloBuilder AddTaskHandler<THandler>(this ISiloBuilder builder)
         where THandler : class, ITaskHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -65,7 +88,7 @@ public static class TasksSiloBuilderExtensions
     /// <summary>Registers a revert handler for its kind of side effect.</summary>
     /// <typeparam name="TRevert">The revert handler.</typeparam>
     /// <param name="builder">The silo builder.</param>
-    public static SiloBuilder AddTaskRevertHandler<TRevert>(this SiloBuilder builder)
+    public static ISiloBuilder AddTaskRevertHandler<TRevert>(this ISiloBuilder builder)
         where TRevert : class, ITaskRevertHandler
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -9,7 +9,6 @@ using Stackl.Runtime.Storage;
 using Stackl.Runtime.Testing;
 using Stackl.Storage;
 using Stackl.Tasks;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Stackl.Contracts;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Client.Tests;
 

@@ -1,4 +1,3 @@
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Client.Tests;
 

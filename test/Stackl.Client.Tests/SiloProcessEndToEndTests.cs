@@ -3,7 +3,6 @@ using Stackl.Cli;
 using Stackl.Contracts;
 using Stackl.Testing.Databases;
 using Xunit.Abstractions;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Client.Tests;
 

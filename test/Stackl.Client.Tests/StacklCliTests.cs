@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Stackl.Cli;
 using Stackl.Contracts;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Client.Tests;
 

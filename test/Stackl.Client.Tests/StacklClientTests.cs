@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Stackl.Contracts;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Client.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using Stackl.Runtime.Serialization;
 using Stackl.Runtime.Testing;
-using Stackl.Tasks.Tasks;
+using Stackl.Tasks.Execution;
 
 namespace Stackl.Tasks.Tests;
 

@@ -2,7 +2,6 @@ using Stackl.Contracts;
 using Stackl.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Stackl.Tasks.Queries;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tests;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Stackl.Contracts;
 using Stackl.Runtime.Testing;
 using Stackl.Tasks.Queries;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tests;
 

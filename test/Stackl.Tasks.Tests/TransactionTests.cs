@@ -1,5 +1,4 @@
 using Stackl.Contracts;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tests;
 

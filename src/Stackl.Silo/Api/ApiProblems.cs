@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Stackl.Contracts;
-using Stackl.Runtime;
-using SiloUnavailableException = Stackl.Runtime.SiloUnavailableException;
 using Stackl.Tasks;
 
 namespace Stackl.Silo.Api;
@@ -42,7 +40,7 @@ public static class ApiProblems
                 TaskValidationException invalid => Problem(StatusCodes.Status422UnprocessableEntity, invalid.Code, invalid.Message),
                 Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                     Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The request body is larger than the server accepts (Stackl:Api:MaxRequestBytes)."),
-                SiloUnavailableException or GrainCallTimeoutException =>
+                Orleans.Runtime.SiloUnavailableException or TimeoutException =>
                     Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", $"{exception.Message} Retry the request."),
                 _ => null,
             };

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stackl.Contracts;
-using Stackl.Runtime.Cluster;
-using IMembershipTable = Stackl.Runtime.Cluster.IMembershipTable;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Silo.Api;
@@ -13,17 +11,18 @@ public static class ClusterApi
     /// <param name="app">The endpoint route builder.</param>
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/cluster", GetAsync).WithTags("Cluster").WithName("GetCluster").WithSummary("The silos in the membership table, this silo's activations, and the task counts by status.");
+        app.MapGet("/api/cluster", GetAsync).WithTags("Cluster").WithName("GetCluster").WithSummary("The silos in Orleans' membership with their status and last heartbeat, this silo's activations, and the task counts by status.");
         return app;
     }
 
-    private static async Task<Ok<ClusterView>> GetAsync(Runtime.Hosting.Silo silo, IMembershipTable membership, ITaskIndex tasks, CancellationToken cancellationToken)
+    private static async Task<Ok<ClusterView>> GetAsync(LocalSilo silo, IGrainFactory grains, ITaskIndex tasks, CancellationToken cancellationToken)
     {
-        var silos = await membership.ReadAllAsync(cancellationToken);
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(cancellationToken);
+        var activations = await silo.GetActivationCountAsync(cancellationToken);
         var counts = await tasks.CountByStatusAsync(cancellationToken);
         return TypedResults.Ok(new ClusterView(
             silo.Name,
-            [.. silos.Select(s => new SiloView(s.SiloName, s.Status.ToString(), s.LeaseRenewedAt, s.SiloName == silo.Name ? silo.ActivationCount : null))],
+            [.. hosts.Select(h => new SiloView(h.SiloName, h.Status.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc)), h.SiloAddress.Equals(silo.Address) ? activations : null))],
             counts.ToDictionary(c => c.Key.ToString(), c => c.Value)));
     }
 }

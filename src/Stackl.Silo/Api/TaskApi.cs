@@ -4,7 +4,6 @@ using Stackl.Contracts;
 using Stackl.Tasks;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Queries;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Silo.Api;
 
@@ -122,9 +121,9 @@ public static class TaskApi
     }
 
     private static IResult UnknownTask(string id) =>
-        ApiProblems.NotFound(Tasks.Tasks.TaskId.IsWellFormed(id)
+        ApiProblems.NotFound(Tasks.Execution.TaskId.IsWellFormed(id)
             ? $"No task has id '{id}'."
-            : $"'{id}' is not a task id: task ids are {Tasks.Tasks.TaskId.Length} characters of lowercase base32, as returned by POST /api/tasks.");
+            : $"'{id}' is not a task id: task ids are {Tasks.Execution.TaskId.Length} characters of lowercase base32, as returned by POST /api/tasks.");
 
     private static TaskSpec ParseSpec(JsonElement body, string? idempotencyHeader)
     {

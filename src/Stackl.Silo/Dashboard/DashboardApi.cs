@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Stackl.Runtime.Storage;
 using Stackl.Silo.Api;
 using Stackl.Tasks;
 using Stackl.Tasks.Handlers;
@@ -28,15 +27,36 @@ public static class DashboardApi
         return app;
     }
 
-    private static Ok<TaskStatsView> Stats(TaskStatsWindow window, Runtime.Hosting.Silo silo) => TypedResults.Ok(window.Snapshot(silo.Name));
+    private static Ok<TaskStatsView> Stats(TaskStatsWindow window, LocalSilo silo) => TypedResults.Ok(window.Snapshot(silo.Name));
 
-    private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderStore reminders, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderTable reminders, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var limit = api.Limit(request);
         var now = timeProvider.GetUtcNow();
-        var due = await reminders.GetDueAsync(now + s_reminderHorizon, limit, cancellationToken);
+        var horizon = now + s_reminderHorizon;
+
+        // Begin equal to end is the whole hash ring: every reminder of the service.
+        var table = await reminders.ReadRows(0, 0).WaitAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ReminderView>>(
-            [.. due.Select(r => new ReminderView(r.Grain.Type, r.Grain.Key, r.Name, r.DueAt, r.Period?.TotalSeconds, r.Attempt, r.DueAt < now ? (now - r.DueAt).TotalSeconds : 0))]);
+            [.. table.Reminders
+                .Select(r => (Reminder: r, DueAt: NextDue(r, now)))
+                .Where(r => r.DueAt <= horizon)
+                .OrderBy(r => r.DueAt)
+                .Take(limit)
+                .Select(r => new ReminderView(r.Reminder.GrainId.Type.ToString()!, r.Reminder.GrainId.Key.ToString()!, r.Reminder.ReminderName, r.DueAt, r.Reminder.Period.TotalSeconds, 0, 0))]);
+    }
+
+    /// <summary>The first tick at or after <paramref name="now"/>: Orleans keeps a reminder's start and period, not its next tick.</summary>
+    private static DateTimeOffset NextDue(ReminderEntry reminder, DateTimeOffset now)
+    {
+        var start = new DateTimeOffset(DateTime.SpecifyKind(reminder.StartAt, DateTimeKind.Utc));
+        if (start >= now || reminder.Period <= TimeSpan.Zero)
+        {
+            return start;
+        }
+
+        var periods = Math.Ceiling((now - start) / reminder.Period);
+        return start + (reminder.Period * periods);
     }
 
     private static async Task<Ok<IReadOnlyList<LockQueueView>>> LockQueuesAsync(HttpRequest request, ApiRequest api, IDocumentIndex index, TaskService service, CancellationToken cancellationToken)

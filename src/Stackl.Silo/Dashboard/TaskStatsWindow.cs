@@ -114,11 +114,11 @@ internal sealed class TaskStatsWindow : IDisposable
     {
         switch (status)
         {
-            case nameof(Contracts.TaskStatus.Completed):
+            case nameof(TaskStatus.Completed):
                 slot.Completed++;
                 slot.Latency[Bin(seconds * 1000)]++;
                 break;
-            case nameof(Contracts.TaskStatus.Cancelled):
+            case nameof(TaskStatus.Cancelled):
                 slot.Cancelled++;
                 break;
             default:

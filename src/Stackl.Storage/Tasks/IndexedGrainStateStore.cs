@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Stackl.Runtime;
-using Stackl.Runtime.Storage;
 
 namespace Stackl.Storage.Tasks;
 
@@ -114,7 +112,7 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
     {
         var version = await _engine.Writer.WriteAsync(guard, followUps).ConfigureAwait(false);
         return version is null
-            ? throw InconsistentStateException.Create(key.ToString(), expectedVersion, storedVersion: null)
+            ? throw StaleWrite.Exception(key, expectedVersion)
             : Convert.ToInt64(version, CultureInfo.InvariantCulture);
     }
 

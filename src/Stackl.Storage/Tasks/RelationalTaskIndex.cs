@@ -2,7 +2,6 @@ using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Tasks;
 using Stackl.Tasks.Queries;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Storage.Tasks;
 

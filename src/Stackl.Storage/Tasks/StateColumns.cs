@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Storage.Tasks;
 

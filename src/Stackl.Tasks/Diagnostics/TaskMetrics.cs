@@ -26,7 +26,7 @@ internal sealed class TaskMetrics
 
     public void Submitted(string topic) => _submitted.Add(1, new KeyValuePair<string, object?>("topic", topic));
 
-    public void Finished(Contracts.TaskStatus status, string topic, TimeSpan duration)
+    public void Finished(TaskStatus status, string topic, TimeSpan duration)
     {
         var statusTag = new KeyValuePair<string, object?>("status", status.ToString());
         var topicTag = new KeyValuePair<string, object?>("topic", topic);

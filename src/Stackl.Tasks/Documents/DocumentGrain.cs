@@ -1,16 +1,16 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Stackl.Contracts;
-using Stackl.Runtime;
 using Stackl.Tasks.Queries;
-using Stackl.Tasks.Tasks;
+using Stackl.Tasks.Execution;
 
 namespace Stackl.Tasks.Documents;
 
 /// <summary>A document grain: locks for one task at a time, stages, commits into history, hands the lock to the next waiter, and resolves expired locks.</summary>
+[GrainType("document")]
 internal sealed class DocumentGrain(
     [PersistentState("document", TaskStorageNames.Documents)] IPersistentState<DocumentState> state,
-    TaskEnvironment environment) : Grain, IDocumentGrain
+    TaskEnvironment environment) : StacklGrain, IDocumentGrain
 {
     // Tasks waiting for the lock, first come first served. In memory: after a crash the waiters ask again.
     private readonly List<(string TaskId, DateTimeOffset LeaseUntil)> _waiters = [];
@@ -19,6 +19,8 @@ internal sealed class DocumentGrain(
     private string? _pendingHandOver;
 
     private DocumentState Document => state.State;
+
+    private TimeProvider TimeProvider => environment.TimeProvider;
 
     /// <inheritdoc />
     public Task<DocumentView> ReadAsync() => Task.FromResult(new DocumentView(GrainKey, Document.Version, Document.Value, Document.Owner));
@@ -156,7 +158,7 @@ internal sealed class DocumentGrain(
         TaskDecision decision;
         try
         {
-            decision = await GrainFactory.GetGrain<ITaskGrain>(owner).GetDecisionAsync().WaitAsync(environment.Options.CommitGrace, TimeProvider);
+            decision = await GrainFactory.GetGrain<ITaskExecutionGrain>(owner).GetDecisionAsync().WaitAsync(environment.Options.CommitGrace, TimeProvider);
         }
 #pragma warning disable CA1031 // Without the owner's decision the lock must stay: discarding a decided commit would break atomicity.
         catch (Exception exception)
@@ -207,7 +209,7 @@ internal sealed class DocumentGrain(
             _pendingHandOver = null;
 
             // Not awaited: the waiter's executor asks for the lock again when woken, so a lost signal only costs a recheck.
-            _ = GrainFactory.GetGrain<ITaskGrain>(next).LockGrantedAsync(GrainKey).ContinueWith(
+            _ = GrainFactory.GetGrain<ITaskExecutionGrain>(next).LockGrantedAsync(GrainKey).ContinueWith(
                 static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using Stackl.Contracts;
-using Stackl.Runtime;
+using Orleans.Concurrency;
 
 namespace Stackl.Tasks.Documents;
 
 /// <summary>One JSON document: committed value, version, the lock of one task at a time, and the staged value of that task.</summary>
-[GrainType("document")]
 public interface IDocumentGrain : IGrainWithStringKey
 {
     /// <summary>The last committed value; never another task's staged value.</summary>
@@ -13,7 +12,7 @@ public interface IDocumentGrain : IGrainWithStringKey
     Task<DocumentView> ReadAsync();
 
     /// <summary>Grants the lock to <paramref name="taskId"/> when it is free and the task is first in line, else queues it (FIFO).</summary>
-    /// <remarks>Granting is one durable write. A queued task is handed the lock when it frees and told through <see cref="Tasks.ITaskGrain.LockGrantedAsync"/>.</remarks>
+    /// <remarks>Granting is one durable write. A queued task is handed the lock when it frees and told through <see cref="Execution.ITaskExecutionGrain.LockGrantedAsync"/>.</remarks>
     /// <param name="taskId">The task asking.</param>
     /// <param name="leaseUntil">When the lock expires if the task never releases it.</param>
     Task<DocumentLockResult> LockAsync(string taskId, DateTimeOffset leaseUntil);

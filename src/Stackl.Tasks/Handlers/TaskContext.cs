@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Stackl.Contracts;
-using Stackl.Tasks.Tasks;
+using Stackl.Tasks.Execution;
 
 namespace Stackl.Tasks.Handlers;
 
@@ -11,7 +11,7 @@ public sealed class TaskContext
     private readonly Dictionary<string, JsonElement?> _staged = new(StringComparer.Ordinal);
     private readonly List<TaskLogLine> _log = [];
     private readonly TaskSubmission _submission;
-    private readonly ITaskGrain _task;
+    private readonly ITaskExecutionGrain _task;
     private readonly TaskEnvironment _environment;
     private readonly TimeProvider _timeProvider;
 
@@ -20,7 +20,7 @@ public sealed class TaskContext
         TaskSubmission submission,
         DateTimeOffset deadline,
         Dictionary<string, (long, JsonElement?)> committed,
-        ITaskGrain task,
+        ITaskExecutionGrain task,
         TaskEnvironment environment,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -78,7 +78,7 @@ public sealed class TaskContext
     {
         var line = new TaskLogLine(_timeProvider.GetUtcNow(), message);
         _log.Add(line);
-        _environment.Events.Publish(new TaskEvent(TaskId, TaskEvent.LogKind, Contracts.TaskStatus.Running, _submission.Topic, _submission.Subtype, line.At, message));
+        _environment.Events.Publish(new TaskEvent(TaskId, TaskEvent.LogKind, TaskStatus.Running, _submission.Topic, _submission.Subtype, line.At, message));
     }
 
     /// <summary>Records, durably and before the side effect, how to undo it; rollback runs revert actions newest first.</summary>

@@ -1,9 +1,6 @@
-using Stackl.Runtime;
-
 namespace Stackl.Tasks.Idempotency;
 
 /// <summary>Maps one idempotency key to the first task submitted with it.</summary>
-[GrainType("idempotency")]
 public interface IIdempotencyGrain : IGrainWithStringKey
 {
     /// <summary>Returns the task id already claimed for this key, or claims <paramref name="taskId"/> durably and returns it.</summary>

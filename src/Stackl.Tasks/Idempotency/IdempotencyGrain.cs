@@ -1,8 +1,7 @@
-using Stackl.Runtime;
-
 namespace Stackl.Tasks.Idempotency;
 
 /// <summary>Holds the first task id submitted with one idempotency key.</summary>
+[GrainType("idempotency")]
 internal sealed class IdempotencyGrain([PersistentState("idempotency")] IPersistentState<IdempotencyState> state) : Grain, IIdempotencyGrain
 {
     /// <inheritdoc />

@@ -13,7 +13,7 @@ public interface ITaskIndex
 
     /// <summary>Counts tasks by status.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    Task<IReadOnlyDictionary<Contracts.TaskStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<TaskStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>A filter and page of tasks.</summary>
@@ -21,4 +21,4 @@ public interface ITaskIndex
 /// <param name="Topic">Only tasks of this topic.</param>
 /// <param name="After">The cursor: only tasks older than this task id (the previous page's last id).</param>
 /// <param name="Limit">The most tasks returned.</param>
-public sealed record TaskQuery(Contracts.TaskStatus? Status = null, string? Topic = null, string? After = null, int Limit = 50);
+public sealed record TaskQuery(TaskStatus? Status = null, string? Topic = null, string? After = null, int Limit = 50);

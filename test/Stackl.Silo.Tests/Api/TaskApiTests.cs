@@ -1,6 +1,5 @@
 using System.Net;
 using Stackl.Contracts;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Silo.Tests.Api;
 

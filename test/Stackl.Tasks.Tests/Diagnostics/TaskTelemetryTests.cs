@@ -4,7 +4,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Stackl.Runtime.Testing;
 using Stackl.Tasks.Diagnostics;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tests.Diagnostics;
 

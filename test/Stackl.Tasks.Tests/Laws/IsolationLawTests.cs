@@ -1,6 +1,5 @@
 using Stackl.Contracts;
 using Stackl.Runtime.Testing;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
 namespace Stackl.Tasks.Tests.Laws;
 

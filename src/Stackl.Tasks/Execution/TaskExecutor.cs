@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Stackl.Contracts;
-using Stackl.Runtime;
 using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Documents;
 using Stackl.Tasks.Handlers;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>The work of one task outside its grain's turn: take locks in key order, run the handler, commit; or roll back, or recover.</summary>
 /// <remarks>
@@ -19,13 +17,14 @@ internal sealed class TaskExecutor(
     TaskSubmission submission,
     DateTimeOffset deadline,
     TaskEnvironment environment,
-    IGrainFactory grains,
-    TimeProvider timeProvider)
+    IGrainFactory grains)
 {
     // A document hands its lock over with a signal; this recheck only bounds the cost of a lost signal.
     private static readonly TimeSpan s_lockRecheck = TimeSpan.FromMilliseconds(250);
 
-    private ITaskGrain Self => grains.GetGrain<ITaskGrain>(taskId);
+    private ITaskExecutionGrain Self => grains.GetGrain<ITaskExecutionGrain>(taskId);
+
+    private TimeProvider TimeProvider => environment.TimeProvider;
 
     private DateTimeOffset LeaseUntil => deadline + environment.Options.CommitGrace;
 
@@ -43,7 +42,7 @@ internal sealed class TaskExecutor(
         using var run = StartActivity("stackl.task.run", ActivityKind.Consumer);
         run?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancelled, siloStopping);
-        var remaining = deadline - timeProvider.GetUtcNow();
+        var remaining = deadline - TimeProvider.GetUtcNow();
         linked.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         var token = linked.Token;
         var held = new List<string>();
@@ -62,7 +61,7 @@ internal sealed class TaskExecutor(
             }
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
-            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, timeProvider, token);
+            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, token);
             JsonElement? result;
             using (StartActivity("stackl.task.execute"))
             {
@@ -247,7 +246,7 @@ internal sealed class TaskExecutor(
         using var activity = StartActivity("stackl.task.lock");
         activity?.SetTag(TaskTelemetry.DocumentKeyTag, key);
         var document = Document(key);
-        var started = timeProvider.GetTimestamp();
+        var started = TimeProvider.GetTimestamp();
         var queued = false;
         while (true)
         {
@@ -255,7 +254,7 @@ internal sealed class TaskExecutor(
             requested = null;
             if (result.Granted)
             {
-                var waited = timeProvider.GetElapsedTime(started);
+                var waited = TimeProvider.GetElapsedTime(started);
                 environment.Metrics.LockWaited(waited);
                 if (queued)
                 {
@@ -267,7 +266,7 @@ internal sealed class TaskExecutor(
 
             queued = true;
 
-            await environment.LockSignals.WaitAsync(taskId, key, s_lockRecheck, timeProvider, token);
+            await environment.LockSignals.WaitAsync(taskId, key, s_lockRecheck, TimeProvider, token);
         }
     }
 

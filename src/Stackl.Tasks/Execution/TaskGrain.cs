@@ -1,9 +1,7 @@
 using Stackl.Contracts;
-using Stackl.Runtime;
 using Stackl.Tasks.Documents;
-using TaskStatus = Stackl.Contracts.TaskStatus;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>The task grain: persists every transition before reporting it, runs its handler outside its turn, and drives commit or rollback to a final status.</summary>
 /// <remarks>
@@ -11,9 +9,10 @@ namespace Stackl.Tasks.Tasks;
 /// After a crash any activation recovers the task: a task whose decision record is written finishes its commit, a task rolling back
 /// finishes its rollback, and a running task whose executor died asks its documents whether it committed, then completes or rolls back.
 /// </remarks>
+[GrainType("task")]
 internal sealed class TaskGrain(
     [PersistentState("task", TaskStorageNames.Tasks)] IPersistentState<TaskState> state,
-    TaskEnvironment environment) : Grain, ITaskGrain, IRemindable
+    TaskEnvironment environment) : StacklGrain, ITaskGrain, ITaskExecutionGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
 
@@ -22,6 +21,7 @@ internal sealed class TaskGrain(
     private Task? _driver;
     private DriverKind _driverKind;
     private IDisposable? _deadlineTimer;
+    private IGrainReminder? _deadlineReminder;
 
     // True from BeginOnePhaseCommitAsync until the task completes or fails: the document's commit decides, so no rollback may start.
     private bool _onePhaseInFlight;
@@ -40,6 +40,8 @@ internal sealed class TaskGrain(
     private bool IsFinal => Current.Status.IsFinal();
 
     private bool DriverRunning => _driver is { IsCompleted: false };
+
+    private TimeProvider TimeProvider => environment.TimeProvider;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -84,7 +86,7 @@ internal sealed class TaskGrain(
         // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
         var stored = Task.WhenAll(
             state.WriteStateAsync(),
-            RegisterOrUpdateReminderAsync(DeadlineReminder, submission.Timeout, environment.Options.RecoveryInterval));
+            RegisterDeadlineReminderAsync(submission.Timeout));
 
         // The first lock is asked for now, so its write joins the same group commit instead of waiting for the next one. It is asked after
         // the task's writes were queued: one engine writer (SQLite) commits them in that order, so a crash cannot leave the lock without
@@ -279,13 +281,13 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminderAsync(string reminderName, ReminderTick tick) => OnDeadlineAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status) => OnDeadlineAsync();
 
     private async Task OnDeadlineAsync()
     {
         if (!state.RecordExists || IsFinal)
         {
-            await UnregisterReminderAsync(DeadlineReminder);
+            await UnregisterDeadlineReminderAsync();
             if (!state.RecordExists)
             {
                 DeactivateOnIdle();
@@ -380,14 +382,28 @@ internal sealed class TaskGrain(
         DeactivateOnIdle();
 
         // A reminder left behind finds the task final and removes itself.
-        await UnregisterReminderAsync(DeadlineReminder);
+        await UnregisterDeadlineReminderAsync();
     }
 
     private void ArmDeadlineTimer()
     {
         var delay = Current.Deadline - TimeProvider.GetUtcNow();
         _deadlineTimer?.Dispose();
-        _deadlineTimer = RegisterTimer(_ => OnDeadlineAsync(), delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        _deadlineTimer = this.RegisterGrainTimer(_ => OnDeadlineAsync(), delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task RegisterDeadlineReminderAsync(TimeSpan dueTime) =>
+        _deadlineReminder = await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, environment.Options.RecoveryInterval);
+
+    private async Task UnregisterDeadlineReminderAsync()
+    {
+        // After a reactivation the handle is gone: the reminder table has it.
+        var reminder = _deadlineReminder ?? await this.GetReminder(DeadlineReminder);
+        _deadlineReminder = null;
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private void StartExecutor(Task<DocumentLockResult>? firstLock)
@@ -425,9 +441,10 @@ internal sealed class TaskGrain(
 
     private void StartDriver(DriverKind kind, Func<TaskExecutor, CancellationToken, Task> drive)
     {
-        var executor = new TaskExecutor(GrainKey, Current.Submission!, Current.Deadline, environment, GrainFactory, TimeProvider);
+        var executor = new TaskExecutor(GrainKey, Current.Submission!, Current.Deadline, environment, GrainFactory);
         _driverKind = kind;
-        _driver = RunDetachedAsync(stopping => drive(executor, stopping));
+        var stopping = environment.SiloStopping;
+        _driver = RunDetachedAsync(() => drive(executor, stopping));
     }
 
     private void Publish()

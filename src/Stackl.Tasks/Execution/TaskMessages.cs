@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Stackl.Contracts;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>A validated task as the task grain receives it.</summary>
 /// <param name="Topic">The handler's topic.</param>
@@ -50,10 +50,10 @@ public sealed class TaskState
     public TaskSubmission? Submission { get; set; }
 
     /// <summary>The status.</summary>
-    public Contracts.TaskStatus Status { get; set; }
+    public TaskStatus Status { get; set; }
 
     /// <summary>The final status a rollback ends in.</summary>
-    public Contracts.TaskStatus RollbackTarget { get; set; }
+    public TaskStatus RollbackTarget { get; set; }
 
     /// <summary>True once the decision record is written (the commit point).</summary>
     public bool Committing { get; set; }
@@ -115,7 +115,7 @@ public sealed class TaskState
             submission.Payload,
             submission.Documents,
             Status,
-            Status == Contracts.TaskStatus.Completed ? Result : null,
+            Status == TaskStatus.Completed ? Result : null,
             Error,
             Attempt,
             Created,

@@ -1,9 +1,9 @@
-namespace Stackl.Runtime.Storage;
+namespace Stackl.Storage;
 
 /// <summary>Durable storage of grain state with optimistic concurrency on a version number.</summary>
 /// <remarks>
 /// Version 0 means "no row". A write or clear names the version it expects; when the stored version differs
-/// the call throws <see cref="InconsistentStateException"/> and changes nothing. A completed call is durable.
+/// the call throws <see cref="Orleans.Storage.InconsistentStateException"/> and changes nothing. A completed call is durable.
 /// </remarks>
 public interface IGrainStateStore
 {

@@ -1,29 +1,12 @@
+using Orleans.Concurrency;
 using Stackl.Contracts;
-using Stackl.Runtime;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
-/// <summary>One task: it owns its lifecycle, coordinates the commit of its documents, and rolls back what fails or overruns.</summary>
-/// <remarks>Producers use <see cref="SubmitAsync"/>, <see cref="GetAsync"/>, <see cref="WaitAsync"/> and <see cref="CancelAsync"/>; the other methods belong to the task's own executor and to document grains.</remarks>
-[GrainType("task")]
-public interface ITaskGrain : IGrainWithStringKey
+/// <summary>The task grain's internal protocol: callbacks of its own executor and questions from document grains.</summary>
+/// <remarks>The same grain implements <see cref="ITaskGrain"/>; producers never see these methods.</remarks>
+internal interface ITaskExecutionGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the task, arms its deadline and starts it; a repeated submit returns the stored task.</summary>
-    /// <param name="submission">The validated task.</param>
-    Task<TaskView> SubmitAsync(TaskSubmission submission);
-
-    /// <summary>The task now, or null when no task has this id.</summary>
-    [AlwaysInterleave]
-    Task<TaskView?> GetAsync();
-
-    /// <summary>Waits until the task is final or <paramref name="wait"/> passes, and returns it (null when unknown).</summary>
-    /// <param name="wait">The longest wait.</param>
-    [AlwaysInterleave]
-    Task<TaskView?> WaitAsync(TimeSpan wait);
-
-    /// <summary>Cancels the task unless it is final or already committing; returns the task (null when unknown).</summary>
-    Task<TaskView?> CancelAsync();
-
     /// <summary>The commit decision, for documents resolving an expired lock.</summary>
     [AlwaysInterleave]
     Task<TaskDecision> GetDecisionAsync();
@@ -52,7 +35,7 @@ public interface ITaskGrain : IGrainWithStringKey
     /// <param name="status">The final status (Failed or TimedOut).</param>
     /// <param name="error">Why.</param>
     /// <param name="logs">Log lines not stored yet.</param>
-    Task FailAsync(Contracts.TaskStatus status, TaskError error, IReadOnlyList<TaskLogLine> logs);
+    Task FailAsync(TaskStatus status, TaskError error, IReadOnlyList<TaskLogLine> logs);
 
     /// <summary>Rollback driver: documents released and reverts run; the task becomes final.</summary>
     /// <param name="revertError">The failure of a revert action, which makes the task RollbackFailed.</param>

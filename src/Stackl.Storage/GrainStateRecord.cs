@@ -1,4 +1,4 @@
-namespace Stackl.Runtime.Storage;
+namespace Stackl.Storage;
 
 /// <summary>A stored grain state: its UTF-8 JSON payload (null when cleared) and its version, which is the ETag.</summary>
 /// <param name="Payload">The UTF-8 JSON payload, or null when the state was cleared (a tombstone that keeps the version).</param>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>Task ids: 26 characters of lowercase Crockford base32, a millisecond timestamp then randomness, so ids sort by creation time.</summary>
 public static class TaskId

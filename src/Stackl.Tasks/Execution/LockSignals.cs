@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>Wakes a task's executor when a document hands it the lock, so waiting for a lock is not polling.</summary>
 /// <remarks>A signal that arrives before the wait is kept; a wait also ends after a timeout so a lost signal only costs latency.</remarks>

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Handlers;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>The silo-wide services task grains and their executors share.</summary>
 internal sealed class TaskEnvironment(
@@ -15,8 +16,15 @@ internal sealed class TaskEnvironment(
     TaskMetrics metrics,
     IOptions<TaskOptions> options,
     IServiceProvider services,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime)
 {
+    public TimeProvider TimeProvider => timeProvider;
+
+    /// <summary>Cancelled when the silo stops: executors end, and the task's reminder or the next start's recovery scan picks them up.</summary>
+    public CancellationToken SiloStopping => lifetime.ApplicationStopping;
+
     public HandlerRegistry Handlers => handlers;
 
     public FaultInjector Faults => faults;

@@ -1,4 +1,4 @@
-namespace Stackl.Runtime.Storage;
+namespace Stackl.Storage;
 
 /// <summary>The unique key of one named state of one grain in a grain-state store.</summary>
 /// <param name="GrainType">The grain type name.</param>

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Stackl.Runtime;
 using Stackl.Tasks.Queries;
 
-namespace Stackl.Tasks.Tasks;
+namespace Stackl.Tasks.Execution;
 
 /// <summary>After the silo started, wakes every task the database holds as not final, so tasks whose executor died with the previous process recover at once.</summary>
 /// <remarks>
@@ -47,7 +46,7 @@ internal sealed class TaskRecoveryService(IServiceProvider services, IGrainFacto
         var woken = 0;
         try
         {
-            foreach (var status in new[] { Contracts.TaskStatus.Pending, Contracts.TaskStatus.Running, Contracts.TaskStatus.RollingBack })
+            foreach (var status in new[] { TaskStatus.Pending, TaskStatus.Running, TaskStatus.RollingBack })
             {
                 string? after = null;
                 while (true)

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Stackl.Silo;
+
+/// <summary>How the stock host configures its Orleans silo. Bound from <c>Stackl:Silo</c> and <c>Stackl:Cluster</c>.</summary>
+public sealed class SiloSettings
+{
+    /// <summary>The section of the silo settings.</summary>
+    public const string SectionName = "Stackl:Silo";
+
+    /// <summary>The section of the cluster settings.</summary>
+    public const string ClusterSectionName = "Stackl:Cluster";
+
+    /// <summary>How long a grain call may take before it fails. Default: 30 s.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an idle activation stays in memory. Default: 15 min.</summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The silo's name in the membership. Default: the machine name and the process id.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>The cluster's id: silos with the same id and database form one cluster. Default: <c>stackl</c>.</summary>
+    public string ClusterId { get; set; } = "stackl";
+
+    /// <summary>The port silos talk to each other on. Default: 11111; 0 picks a free port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port Orleans clients connect to. Default: 30000; 0 picks a free port.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Throws with a message naming the option and the fix.</summary>
+    public void Validate()
+    {
+        if (CallTimeout <= TimeSpan.Zero || CollectionAge <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Stackl:Silo:CallTimeout and Stackl:Silo:CollectionAge must be positive durations, e.g. 00:00:30.");
+        }
+
+        if (SiloPort is < 0 or > 65535 || GatewayPort is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"Stackl:Cluster:SiloPort ({SiloPort}) and Stackl:Cluster:GatewayPort ({GatewayPort}) must be ports (0 picks a free one).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            throw new InvalidOperationException("Stackl:Cluster:ClusterId is empty; silos of one cluster share an id such as 'stackl'.");
+        }
+    }
+
+    /// <summary>The port to listen on: the configured one, or a free loopback port when it is 0.</summary>
+    /// <param name="configured">The configured port.</param>
+    public static int ResolvePort(int configured)
+    {
+        if (configured != 0)
+        {
+            return configured;
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,25 @@
+using Stackl.Contracts;
+using Orleans.Concurrency;
+
+namespace Stackl.Tasks.Execution;
+
+/// <summary>One task: it owns its lifecycle, coordinates the commit of its documents, and rolls back what fails or overruns.</summary>
+/// <remarks>This is the producers' interface; the task's executor and document grains use <see cref="ITaskExecutionGrain"/>.</remarks>
+public interface ITaskGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the task, arms its deadline and starts it; a repeated submit returns the stored task.</summary>
+    /// <param name="submission">The validated task.</param>
+    Task<TaskView> SubmitAsync(TaskSubmission submission);
+
+    /// <summary>The task now, or null when no task has this id.</summary>
+    [AlwaysInterleave]
+    Task<TaskView?> GetAsync();
+
+    /// <summary>Waits until the task is final or <paramref name="wait"/> passes, and returns it (null when unknown).</summary>
+    /// <param name="wait">The longest wait.</param>
+    [AlwaysInterleave]
+    Task<TaskView?> WaitAsync(TimeSpan wait);
+
+    /// <summary>Cancels the task unless it is final or already committing; returns the task (null when unknown).</summary>
+    Task<TaskView?> CancelAsync();
+}

@@ -1,0 +1,41 @@
+namespace Stackl.Tasks;
+
+/// <summary>What the task-domain grains share on top of Orleans' <see cref="Grain"/>: their string key, the injected clock and keep-alive as a switch.</summary>
+public abstract class StacklGrain : Grain
+{
+    private string? _key;
+
+    /// <summary>This grain's key.</summary>
+    protected string GrainKey => _key ??= this.GetPrimaryKeyString();
+
+    /// <summary>While true, idle collection leaves this activation alone (it has work in flight outside its turns, or in-memory waiters).</summary>
+    /// <remarks>Explicit deactivation, silo shutdown and a crash still end it.</remarks>
+    protected bool KeepAlive
+    {
+        get;
+        set
+        {
+            if (field != value)
+            {
+                field = value;
+                DelayDeactivation(value ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>Runs work outside the grain's turn, so the grain keeps answering calls while it runs.</summary>
+    /// <remarks>
+    /// The work runs on the thread pool, outside the activation's scheduler: it must not touch grain fields, and it talks to grains
+    /// (this one included) through grain calls, which Orleans routes like any other caller's.
+    /// </remarks>
+    /// <param name="work">The work.</param>
+    /// <returns>The work's task.</returns>
+    protected static Task RunDetachedAsync(Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(work, CancellationToken.None);
+        }
+    }
+}
