@@ -21,6 +21,9 @@ public sealed class SiloHostOptions
         ["--storage"] = "Stackl:Storage:Provider",
         ["--connection-string"] = "Stackl:Storage:ConnectionString",
         ["--sqlite-path"] = "Stackl:Storage:SqlitePath",
+        ["--cluster-id"] = "Stackl:Cluster:ClusterId",
+        ["--silo-port"] = "Stackl:Cluster:SiloPort",
+        ["--gateway-port"] = "Stackl:Cluster:GatewayPort",
         [StacklConfiguration.ConfigFileSwitch] = "Stackl:ConfigFile",
     };
 

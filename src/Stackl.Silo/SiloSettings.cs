@@ -18,6 +18,9 @@ public sealed class SiloSettings
     /// <summary>How long an idle activation stays in memory. Default: 15 min.</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a graceful stop may take before the host gives up on it. Default: 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The silo's name in the membership. Default: the machine name and the process id.</summary>
     public string? SiloName { get; set; }
 

@@ -19,6 +19,7 @@ public sealed class StorageEngine : IAsyncDisposable
     private readonly Lock _lock = new();
     private Task? _ready;
     private GroupCommitWriter? _writer;
+    private bool _disposed;
 
     private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize, IMeterFactory? meterFactory)
     {
@@ -100,6 +101,7 @@ public sealed class StorageEngine : IAsyncDisposable
 
             lock (_lock)
             {
+                ObjectDisposedException.ThrowIf(_disposed, this);
                 return _writer ??= new GroupCommitWriter(this, _logger);
             }
         }
@@ -201,9 +203,15 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Shuts the engine down: queued writes finish, later reads and writes throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <remarks>A silo's storage goes with it, so no write from its abandoned work lands after it.</remarks>
     public async ValueTask DisposeAsync()
     {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
         if (_writer is { } writer)
         {
             await writer.DisposeAsync().ConfigureAwait(false);

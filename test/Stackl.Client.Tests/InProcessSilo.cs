@@ -30,7 +30,7 @@ public sealed class InProcessSilo : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path).UseSetting("Stackl:Cluster:SiloPort", "0").UseSetting("Stackl:Cluster:GatewayPort", "0"));
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -24,12 +24,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         var process = ChildProcess.Start(
             BuildOutput.SiloDll,
             Path.GetDirectoryName(sqlitePath)!,
-            "--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--sqlite-path", sqlitePath);
+            "--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--sqlite-path", sqlitePath, "--silo-port", "0", "--gateway-port", "0");
         var silo = new SiloProcess(process, baseAddress);
         try
         {
             using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            await Runtime.Testing.Eventually.ValueAsync(
+            await Stackl.Testing.Eventually.ValueAsync(
                 $"{phase}: the silo at {baseAddress} answers /health with 200 (its output so far: {process.Tail})",
                 async () =>
                 {
@@ -62,7 +62,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>SIGKILL, and waits until the process is gone.</summary>
     public async Task KillAsync()
     {
-        _process.Kill();
+        await _process.KillAsync();
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(30), "the killed silo");
     }
 

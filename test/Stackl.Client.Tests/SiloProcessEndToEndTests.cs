@@ -57,7 +57,7 @@ public sealed class SiloProcessEndToEndTests(ITestOutputHelper output) : IDispos
             // Phase 2: a long task holds a and b; transfers queue behind it or run beside it; then the silo dies.
             var blocker = await client.SubmitAsync(TestJson.Sleep(60_000, [accounts[0], accounts[1]], TimeSpan.FromMinutes(2)), wait: TimeSpan.Zero);
             blockerId = blocker.Id;
-            await Runtime.Testing.Eventually.ValueAsync(
+            await Stackl.Testing.Eventually.ValueAsync(
                 $"task {blockerId} holds the locks on {accounts[0]} and {accounts[1]}",
                 () => client.ListLocksAsync(limit: 500),
                 locks => locks.Count(l => l.Owner == blockerId) == 2,
@@ -105,7 +105,7 @@ public sealed class SiloProcessEndToEndTests(ITestOutputHelper output) : IDispos
         Assert.Equal(ExitCodes.TaskNotCompleted, cliWait.ExitCode);
         Assert.Matches(@"(?m)^error\s+silo_lost: ", cliWait.Out);
 
-        await Runtime.Testing.Eventually.ValueAsync(
+        await Stackl.Testing.Eventually.ValueAsync(
             "no lock is held on the test's accounts once every task is final",
             () => recovered.ListLocksAsync(limit: 500),
             locks => !locks.Any(l => l.Key.StartsWith(_type + "/", StringComparison.Ordinal)),

@@ -279,7 +279,7 @@ public sealed class StacklCliTests(InProcessSilo silo)
         var task = ParseTask(await Stackl("submit", "demo", "sleep", """{"ms":20000}""", "--documents", key, "--wait", "0", "--json"));
         try
         {
-            var locks = await global::Stackl.Runtime.Testing.Eventually.ValueAsync(
+            var locks = await global::Stackl.Testing.Eventually.ValueAsync(
                 $"stackl locks lists {key} held by {task.Id}",
                 () => Stackl("locks"),
                 r => r.Out.Contains($"{key}  {task.Id}", StringComparison.Ordinal),

@@ -330,7 +330,7 @@ public sealed class StacklClientTests(InProcessSilo silo) : IDisposable
     }
 
     private async Task WaitForLockAsync(string key, string owner) =>
-        await Stackl.Runtime.Testing.Eventually.ValueAsync(
+        await Stackl.Testing.Eventually.ValueAsync(
             $"task {owner} holds the lock on {key}",
             () => _client.ListLocksAsync(limit: 500),
             locks => locks.Any(l => l.Key == key && l.Owner == owner),

@@ -20,7 +20,7 @@ public sealed class SiloServer : IAsyncDisposable
 
     private SiloServer()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path).UseSetting("Stackl:Cluster:SiloPort", "0").UseSetting("Stackl:Cluster:GatewayPort", "0"));
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 

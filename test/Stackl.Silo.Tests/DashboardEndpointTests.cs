@@ -87,7 +87,7 @@ public sealed class DashboardEndpointTests : Api.ApiTestBase
 
     private static async Task WaitUntilAsync(string phase, Func<Task<bool>> condition)
     {
-        await Runtime.Testing.Eventually.ValueAsync(phase, condition, done => done, TimeSpan.FromSeconds(15));
+        await Stackl.Testing.Eventually.ValueAsync(phase, condition, done => done, TimeSpan.FromSeconds(15));
     }
 
     private async Task<List<JsonElement>> LockQueuesAsync() =>

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using Stackl.Runtime.Hosting;
+
 using Stackl.Silo.Api;
 using Stackl.Tasks;
 using YamlDotNet.RepresentationModel;
@@ -13,7 +13,8 @@ public sealed class DeploymentTests
     private static readonly Dictionary<string, Type> s_sections = new(StringComparer.Ordinal)
     {
         ["Storage"] = typeof(SiloHostOptions),
-        ["Silo"] = typeof(SiloOptions),
+        ["Silo"] = typeof(SiloSettings),
+        ["Cluster"] = typeof(SiloSettings),
         ["Tasks"] = typeof(TaskOptions),
         ["Api"] = typeof(ApiOptions),
     };

@@ -15,6 +15,8 @@ public sealed class SiloEndpointTests : IDisposable
         new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
+            web.UseSetting("Stackl:Cluster:SiloPort", "0");
+            web.UseSetting("Stackl:Cluster:GatewayPort", "0");
             foreach (var pair in extraArguments.Chunk(2))
             {
                 web.UseSetting(pair[0], pair[1]);

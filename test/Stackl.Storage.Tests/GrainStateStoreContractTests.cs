@@ -1,7 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using Stackl.Runtime;
-using Stackl.Runtime.Storage;
 
 namespace Stackl.Storage.Tests;
 
@@ -58,8 +56,8 @@ public abstract class GrainStateStoreContractTests<TEngines> : IClassFixture<TEn
         await _store.WriteAsync(Key(), Json("one"), 0);
         await _store.WriteAsync(Key(), Json("two"), 1);
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _store.WriteAsync(Key(), Json("stale"), 1));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _store.WriteAsync(Key(), Json("stale"), 0));
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(() => _store.WriteAsync(Key(), Json("stale"), 1));
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(() => _store.WriteAsync(Key(), Json("stale"), 0));
 
         var read = await _store.ReadAsync(Key());
         Assert.Equal(2, read!.Version);
@@ -78,7 +76,7 @@ public abstract class GrainStateStoreContractTests<TEngines> : IClassFixture<TEn
             {
                 return await t;
             }
-            catch (InconsistentStateException)
+            catch (Orleans.Storage.InconsistentStateException)
             {
                 return -1L;
             }
@@ -95,8 +93,8 @@ public abstract class GrainStateStoreContractTests<TEngines> : IClassFixture<TEn
 
         var cleared = await _store.ClearAsync(Key(), 1);
         var read = await _store.ReadAsync(Key());
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _store.WriteAsync(Key(), Json("zombie"), 0));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _store.WriteAsync(Key(), Json("zombie"), 1));
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(() => _store.WriteAsync(Key(), Json("zombie"), 0));
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(() => _store.WriteAsync(Key(), Json("zombie"), 1));
         var rewritten = await _store.WriteAsync(Key(), Json("again"), cleared);
 
         Assert.Equal(2, cleared);
@@ -131,7 +129,7 @@ public abstract class GrainStateStoreContractTests<TEngines> : IClassFixture<TEn
         var stale = _store.WriteAsync(Key("stale"), Json("y"), 7);
 
         await Task.WhenAll(good);
-        await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(() => stale);
         Assert.All(good, t => Assert.Equal(1, t.Result));
     }
 

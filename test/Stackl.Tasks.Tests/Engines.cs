@@ -1,4 +1,4 @@
-using Stackl.Runtime.Hosting;
+
 using Stackl.Storage;
 using Stackl.Testing.Databases;
 
@@ -8,25 +8,25 @@ namespace Stackl.Tasks.Tests;
 public interface IEngineUnderTest : IDisposable
 {
     /// <summary>Creates the database and returns the silo's storage choice (the same database on every restart).</summary>
-    Task<Action<SiloBuilder>> CreateAsync();
+    Task<Action<ISiloBuilder>> CreateAsync();
 }
 
 public sealed class SqliteUnderTest : IEngineUnderTest
 {
     private readonly SqliteDatabase _database = new();
 
-    public Task<Action<SiloBuilder>> CreateAsync() =>
-        Task.FromResult<Action<SiloBuilder>>(silo => silo.UseSqliteStorage(o => o.DataSource = _database.Path));
+    public Task<Action<ISiloBuilder>> CreateAsync() =>
+        Task.FromResult<Action<ISiloBuilder>>(silo => silo.UseStacklSqlite(o => o.DataSource = _database.Path));
 
     public void Dispose() => _database.Dispose();
 }
 
 public sealed class PostgresUnderTest : IEngineUnderTest
 {
-    public async Task<Action<SiloBuilder>> CreateAsync()
+    public async Task<Action<ISiloBuilder>> CreateAsync()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("tasks");
-        return silo => silo.UsePostgresStorage(o => o.ConnectionString = connectionString);
+        return silo => silo.UseStacklPostgres(o => o.ConnectionString = connectionString);
     }
 
     public void Dispose()

@@ -1,19 +1,20 @@
-using System.Text.Json.Serialization.Metadata;
-using Stackl.Runtime.Serialization;
-using Stackl.Runtime.Testing;
+using Stackl.Contracts;
 using Stackl.Tasks.Execution;
+using Stackl.Testing;
 
 namespace Stackl.Tasks.Tests;
 
-public sealed class GrainMessageTests
+public sealed class GrainMessageTests() : TaskTestBase(new SqliteUnderTest())
 {
     [Fact]
-    public void TaskDomainGrainMessages_RoundTripThroughSourceGeneratedJson()
+    public void TaskDomainGrainMessages_RoundTripThroughOrleansSerializerAndCopier()
     {
-        var checkedTypes = GrainMessageSerialization.AssertAllRoundTrip(JsonTypeInfoResolver.Combine(TasksJsonContext.Default, RuntimeJsonContext.Default), typeof(ITaskGrain).Assembly);
+        var checkedTypes = GrainMessageSerialization.AssertAllRoundTrip(Host.Services, GrainJson.Options, typeof(ITaskGrain).Assembly);
 
         Assert.Contains(typeof(TaskSubmission), checkedTypes);
         Assert.Contains(typeof(TaskOutcome), checkedTypes);
+        Assert.Contains(typeof(TaskView), checkedTypes);
+        Assert.Contains(typeof(TaskStatus), checkedTypes);
         Assert.Contains(typeof(Documents.DocumentLockResult), checkedTypes);
     }
 }

@@ -1,5 +1,5 @@
 using Stackl.Contracts;
-using Stackl.Runtime.Testing;
+using Stackl.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Stackl.Tasks.Queries;
 

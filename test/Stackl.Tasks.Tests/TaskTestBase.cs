@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Stackl.Contracts;
-using Stackl.Runtime.Testing;
+using Stackl.Testing;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Tasks.Tests;
@@ -15,7 +15,7 @@ public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
 
     protected SideEffectJournal Journal { get; } = new();
 
-    protected TestSiloHost Host { get; private set; } = null!;
+    protected TestSilo Host { get; private set; } = null!;
 
     protected TaskService Tasks => Host.Services.GetRequiredService<TaskService>();
 
@@ -28,18 +28,12 @@ public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var storage = await engine.CreateAsync();
-        Host = await TestSiloHost.StartAsync(
+        Host = await TestSilo.StartAsync(
             silo =>
             {
                 storage(silo);
-                silo.Configure(o =>
-                {
-                    o.ReminderPollInterval = TimeSpan.FromMilliseconds(100);
-                    o.ReminderRetryDelay = TimeSpan.FromMilliseconds(50);
-                    o.ShutdownTimeout = TimeSpan.FromSeconds(2);
-                    o.CallTimeout = TimeSpan.FromSeconds(10);
-                });
-                silo.AddStacklTasks(o =>
+                silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+                silo.AddStackl(o =>
                 {
                     o.CommitGrace = TimeSpan.FromMilliseconds(500);
                     o.RecoveryInterval = TimeSpan.FromMilliseconds(200);
@@ -113,7 +107,7 @@ public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
     /// <summary>Restarts the silo after a kill on the same database.</summary>
     protected async Task RestartAsync()
     {
-        Host.Kill();
+        await Host.KillAsync();
         await Host.RestartAsync();
     }
 

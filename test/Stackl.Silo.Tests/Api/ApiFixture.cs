@@ -18,8 +18,9 @@ public sealed class ApiSilo : IAsyncDisposable
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
+            web.UseSetting("Stackl:Cluster:SiloPort", "0");
+            web.UseSetting("Stackl:Cluster:GatewayPort", "0");
             web.UseSetting("Stackl:Tasks:RecoveryInterval", "00:00:00.200");
-            web.UseSetting("Stackl:Silo:ReminderPollInterval", "00:00:00.100");
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

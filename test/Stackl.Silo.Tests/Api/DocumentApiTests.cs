@@ -97,7 +97,7 @@ public sealed class DocumentApiTests : ApiTestBase
         using var submitted = await Silo.PostAsync("/api/tasks", """{"topic":"demo","subtype":"sleep","payload":{"ms":30000},"documents":["env/held"]}""");
         var task = await ApiSilo.ReadAsync(submitted, ContractsJsonContext.Default.TaskView);
 
-        var locks = await Stackl.Runtime.Testing.Eventually.ValueAsync(
+        var locks = await Stackl.Testing.Eventually.ValueAsync(
             "the sleeping task holds its lock",
             async () =>
             {

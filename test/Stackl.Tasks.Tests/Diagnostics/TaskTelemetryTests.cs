@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Stackl.Runtime.Testing;
+using Stackl.Testing;
 using Stackl.Tasks.Diagnostics;
 
 namespace Stackl.Tasks.Tests.Diagnostics;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Stackl.Contracts;
 using Microsoft.Extensions.DependencyInjection;
-using Stackl.Runtime.Testing;
+using Stackl.Testing;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Tasks.Tests.Laws;
@@ -71,7 +71,7 @@ public abstract class ConcurrentTransferLawTests(IEngineUnderTest engine) : Task
         {
             if (Interlocked.Increment(ref started) == killAt)
             {
-                Host.Kill();
+                await Host.KillAsync();
                 killed = true;
                 await Host.RestartAsync();
                 restarted.SetResult();

@@ -1,5 +1,5 @@
 using Stackl.Contracts;
-using Stackl.Runtime.Testing;
+using Stackl.Testing;
 
 namespace Stackl.Tasks.Tests.Laws;
 

@@ -1,4 +1,4 @@
-namespace Stackl.Runtime.Testing;
+namespace Stackl.Testing;
 
 /// <summary>Awaits a condition in tests, failing with a message that names the phase and the last value seen.</summary>
 public static class Eventually
