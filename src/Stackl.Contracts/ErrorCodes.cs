@@ -50,4 +50,10 @@ public static class ErrorCodes
 
     /// <summary>The requested task or document does not exist.</summary>
     public const string NotFound = "not_found";
+
+    /// <summary>503: the silo cannot serve the request now (it is starting, stopping, or a grain call timed out); retry.</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>503: the database cannot be reached; nothing was changed; retry after the <c>Retry-After</c> seconds.</summary>
+    public const string StorageUnavailable = "storage_unavailable";
 }

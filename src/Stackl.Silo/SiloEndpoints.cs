@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Stackl.Silo.Metrics;
+using Stackl.Storage;
+using Stackl.Tasks;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Silo;
@@ -8,20 +10,48 @@ namespace Stackl.Silo;
 /// <summary>Maps the silo's operational endpoints: <c>/health</c> and <c>/metrics</c>.</summary>
 public static class SiloEndpoints
 {
-    /// <summary>Maps <c>/health</c> (JSON, 503 unless the silo is active) and <c>/metrics</c> (Prometheus text format).</summary>
+    private static readonly TimeSpan s_storageCheckTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c> (and <c>/health</c>, the same), JSON with 503 when not ready, and <c>/metrics</c> (Prometheus text format).</summary>
     /// <param name="app">The endpoint route builder.</param>
     public static IEndpointRouteBuilder MapSiloEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (LocalSilo silo) =>
-        {
-            var healthy = silo.IsActive;
-            return Results.Json(
-                new { status = healthy ? "Healthy" : "Unhealthy", silo = silo.Name, siloStatus = silo.Status.ToString() },
-                statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        }).WithName("Health");
-
+        app.MapGet("/health/live", (LocalSilo silo) => Results.Json(new { status = "Alive", silo = silo.Name }))
+            .WithName("Liveness").WithSummary("200 while the process runs: restart the silo only when this fails.");
+        app.MapGet("/health/ready", ReadinessAsync)
+            .WithName("Readiness").WithSummary("200 when the silo is an active Orleans member and its database answers; 503 with the reason otherwise.");
+        app.MapGet("/health", ReadinessAsync)
+            .WithName("Health").WithSummary("The same as /health/ready.");
         app.MapGet("/metrics", WriteMetricsAsync).WithName("Metrics");
         return app;
+    }
+
+    private static async Task<IResult> ReadinessAsync(LocalSilo silo, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        string storage;
+        if (services.GetService<StorageEngine>() is not { } engine)
+        {
+            storage = "none";
+        }
+        else
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(s_storageCheckTimeout);
+                await engine.CheckAsync(timeout.Token);
+                storage = "Available";
+            }
+            catch (Exception exception) when (exception is StorageUnavailableException or OperationCanceledException)
+            {
+                storage = "Unavailable";
+            }
+        }
+
+        var ready = silo.IsActive && storage != "Unavailable";
+        return Results.Json(
+            new { status = ready ? "Healthy" : "Unhealthy", silo = silo.Name, siloStatus = silo.Status.ToString(), storage },
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> WriteMetricsAsync(

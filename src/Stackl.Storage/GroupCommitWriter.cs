@@ -72,11 +72,28 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 try
                 {
                     await _engine.EnsureReadyAsync().ConfigureAwait(false);
+                    var reused = connection is not null;
                     connection ??= await _engine.OpenConnectionAsync().ConfigureAwait(false);
                     var started = Stopwatch.GetTimestamp();
-                    await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
+                    try
+                    {
+                        await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
+                    }
+                    catch (Exception exception) when (reused && StorageOutage.IsOutage(exception))
+                    {
+                        // A connection kept across batches may have died while idle (the server restarted, or its host went away):
+                        // one more try on a new one. Every write is guarded by its version, so a batch that did commit before the
+                        // connection broke is refused the second time as stale instead of applied twice.
+                        await DisposeCommandsAsync(sqliteCommands).ConfigureAwait(false);
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
+                        connection = await _engine.OpenConnectionAsync().ConfigureAwait(false);
+                        await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
+                    }
+
                     _engine.Metrics?.Committed(Stopwatch.GetElapsedTime(started), batch.Count);
                     Interlocked.Increment(ref _commits);
+                    _engine.Outage.Succeeded();
                 }
                 catch (Exception exception)
                 {
@@ -85,6 +102,18 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     {
                         await connection.DisposeAsync().ConfigureAwait(false);
                         connection = null;
+                    }
+
+                    if (StorageOutage.IsOutage(exception))
+                    {
+                        // Every write of the batch fails alike; retrying them one by one would only repeat the wait.
+                        var unavailable = _engine.Outage.Failed(exception);
+                        foreach (var write in batch)
+                        {
+                            write.Completion.TrySetException(unavailable);
+                        }
+
+                        continue;
                     }
 
                     if (batch.Count == 1)

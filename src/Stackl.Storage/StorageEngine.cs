@@ -24,6 +24,7 @@ public sealed class StorageEngine : IAsyncDisposable
     private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize, IMeterFactory? meterFactory)
     {
         Metrics = meterFactory is null ? null : new StorageMetrics(meterFactory, dialect);
+        Outage = new StorageOutage(dialect, logger);
         Dialect = dialect;
         DataSource = dataSource;
         _scripts = [new EmbeddedSchemaScripts(typeof(StorageEngine).Assembly), .. scripts];
@@ -31,6 +32,9 @@ public sealed class StorageEngine : IAsyncDisposable
         WriterCount = writerCount;
         MaxBatchSize = maxBatchSize;
     }
+
+    /// <summary>Whether the database is reachable, as the last operation found it.</summary>
+    internal StorageOutage Outage { get; }
 
     /// <summary>The engine's SQL dialect.</summary>
     public StorageDialect Dialect { get; }
@@ -159,6 +163,24 @@ public sealed class StorageEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(map);
+        try
+        {
+            var rows = await QueryCoreAsync(query, map, cancellationToken).ConfigureAwait(false);
+            Outage.Succeeded();
+            return rows;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && StorageOutage.IsOutage(exception))
+        {
+            throw Outage.Failed(exception);
+        }
+    }
+
+    /// <summary>Checks that the database answers (and that its schema is migrated); throws <see cref="Stackl.Tasks.StorageUnavailableException"/> when it does not.</summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public Task CheckAsync(CancellationToken cancellationToken = default) => QueryAsync(SqlStatement.Of("SELECT 1"), _ => 0, cancellationToken);
+
+    private async Task<List<T>> QueryCoreAsync<T>(SqlStatement query, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenQueryConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();

@@ -62,7 +62,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>SIGKILL, and waits until the process is gone.</summary>
     public async Task KillAsync()
     {
-        await _process.KillAsync();
+        _process.Kill();
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(30), "the killed silo");
     }
 

@@ -34,6 +34,14 @@ public static class ApiProblems
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
+            if (FindStorageOutage(exception) is { } outage)
+            {
+                // The storage layer logged the outage once; a stack trace per request would bury it.
+                httpContext.Response.Headers.RetryAfter = "2";
+                await Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, $"{outage.Message} Nothing was changed; retry the request.").ExecuteAsync(httpContext);
+                return true;
+            }
+
             var result = exception switch
             {
                 BadRequestException bad => Problem(bad.StatusCode, bad.Code, bad.Message),
@@ -41,7 +49,7 @@ public static class ApiProblems
                 Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                     Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The request body is larger than the server accepts (Stackl:Api:MaxRequestBytes)."),
                 Orleans.Runtime.SiloUnavailableException or TimeoutException =>
-                    Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", $"{exception.Message} Retry the request."),
+                    Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, $"{exception.Message} Retry the request."),
                 _ => null,
             };
             if (result is null)
@@ -53,5 +61,24 @@ public static class ApiProblems
             await result.ExecuteAsync(httpContext);
             return true;
         }
+    }
+
+    /// <summary>The storage outage behind an exception, however Orleans wrapped it on the way from the grain.</summary>
+    private static StorageUnavailableException? FindStorageOutage(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is StorageUnavailableException outage)
+            {
+                return outage;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindStorageOutage).FirstOrDefault(o => o is not null) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
     }
 }

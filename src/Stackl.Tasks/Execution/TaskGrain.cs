@@ -281,7 +281,11 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) => OnDeadlineAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        environment.Metrics.ReminderDelivered(TimeProvider.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(status.CurrentTickTime, DateTimeKind.Utc)));
+        return OnDeadlineAsync();
+    }
 
     private async Task OnDeadlineAsync()
     {
