@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using Stackl.Storage.Reminders;
 using Stackl.Storage.Tasks;
 using Stackl.Tasks;
 using Stackl.Tasks.Queries;
@@ -27,7 +28,7 @@ public static class StorageSiloBuilderExtensions
         configure?.Invoke(options);
         options.Validate();
         UseEngine(builder, sp => StorageEngine.CreateSqlite(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp), sp.GetService<IMeterFactory>()));
-        builder.UseInMemoryReminderService();
+        builder.UseStacklSqliteReminders();
         return builder;
     }
 
@@ -42,7 +43,7 @@ public static class StorageSiloBuilderExtensions
         configure(options);
         options.Validate();
         UseEngine(builder, sp => StorageEngine.CreatePostgres(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp), sp.GetService<IMeterFactory>()));
-        builder.UseInMemoryReminderService();
+        builder.UseStacklPostgresReminders(options.ConnectionString);
         return builder;
     }
 
@@ -55,6 +56,7 @@ public static class StorageSiloBuilderExtensions
         services.RemoveAll<ITaskIndex>();
         services.RemoveAll<IDocumentIndex>();
         services.AddSingleton(createEngine);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, StorageStartup>());
         services.AddSingleton<ITaskIndex>(sp => new RelationalTaskIndex(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IDocumentIndex>(sp => new RelationalDocumentIndex(sp.GetRequiredService<StorageEngine>()));
         AddStorage(services, DefaultStorageName, engine => new RelationalGrainStateStore(engine));
