@@ -38,7 +38,11 @@ public sealed class StacklGrainStorage(IGrainStateStore store) : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var payload = JsonSerializer.SerializeToUtf8Bytes(grainState.State, GrainJson.Options);
-        var version = await store.WriteAsync(Key(stateName, grainId), payload, ExpectedVersion(grainState.ETag)).ConfigureAwait(false);
+        var key = Key(stateName, grainId);
+        var expected = ExpectedVersion(grainState.ETag);
+        var version = store is ITypedGrainStateStore<T> typed
+            ? await typed.WriteAsync(key, grainState.State!, payload, expected).ConfigureAwait(false)
+            : await store.WriteAsync(key, payload, expected).ConfigureAwait(false);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

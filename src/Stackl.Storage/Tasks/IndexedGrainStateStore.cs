@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Stackl.Tasks;
 
 namespace Stackl.Storage.Tasks;
 
@@ -8,12 +8,11 @@ namespace Stackl.Storage.Tasks;
 /// A grain-state store on a table of its own: the state blob plus columns projected from the state, written by one conditional statement,
 /// so the columns can be indexed and queried without waking grains and never disagree with the state.
 /// </summary>
-/// <typeparam name="TColumns">The properties of the state JSON the columns come from; the others are skipped when a write is projected.</typeparam>
-internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
-    where TColumns : class
+/// <typeparam name="TState">The grain state the columns are projected from; Orleans hands it over typed, so a write parses no JSON.</typeparam>
+internal abstract class IndexedGrainStateStore<TState> : ITypedGrainStateStore<TState>
+    where TState : class
 {
     private readonly StorageEngine _engine;
-    private readonly JsonTypeInfo<TColumns> _typeInfo;
     private readonly string[] _columns;
     private readonly AppendedTable? _appended;
     private readonly string _readSql;
@@ -26,10 +25,9 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
     private readonly string? _insertAndAppendSql;
     private readonly string? _updateAndAppendSql;
 
-    protected IndexedGrainStateStore(StorageEngine engine, JsonTypeInfo<TColumns> typeInfo, string table, string keyColumn, string[] columns, AppendedTable? appended = null)
+    protected IndexedGrainStateStore(StorageEngine engine, string table, string keyColumn, string[] columns, AppendedTable? appended = null)
     {
         _engine = engine;
-        _typeInfo = typeInfo;
         _columns = columns;
         _appended = appended;
         _readSql = $"SELECT state, version FROM {table} WHERE {keyColumn} = @k";
@@ -61,7 +59,14 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
     /// <inheritdoc />
     public Task<long> WriteAsync(GrainStateKey key, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var state = JsonSerializer.Deserialize(payload.Span, _typeInfo) ?? throw new ArgumentException($"The state of {key} is JSON null.", nameof(payload));
+        var state = JsonSerializer.Deserialize<TState>(payload.Span, GrainJson.Options) ?? throw new ArgumentException($"The state of {key} is JSON null.", nameof(payload));
+        return WriteAsync(key, state, payload, expectedVersion, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> WriteAsync(GrainStateKey key, TState state, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
         var values = ColumnValues(state);
         var appendedValues = _appended is null ? null : AppendedValues(key.GrainKey, state);
         var parameters = new List<KeyValuePair<string, object?>>(values.Length + 3 + (appendedValues?.Length ?? 0)) { KeyValuePair.Create("k", (object?)key.GrainKey) };
@@ -102,11 +107,11 @@ internal abstract class IndexedGrainStateStore<TColumns> : IGrainStateStore
         WriteCoreAsync(key, SqlStatement.Of(_clearSql, ("k", key.GrainKey), ("v", expectedVersion)), [], expectedVersion);
 
     /// <summary>The projected column values, in the order of the columns given to the constructor.</summary>
-    protected abstract object?[] ColumnValues(TColumns state);
+    protected abstract object?[] ColumnValues(TState state);
 
     /// <summary>The values of the row this write appends to the <see cref="AppendedTable"/>, in its column order, or null for none.</summary>
     /// <remarks>The row is inserted in the same transaction when the state write succeeds; a row whose key is already there is left as it is.</remarks>
-    protected virtual object?[]? AppendedValues(string key, TColumns state) => null;
+    protected virtual object?[]? AppendedValues(string key, TState state) => null;
 
     private async Task<long> WriteCoreAsync(GrainStateKey key, SqlStatement guard, SqlStatement[] followUps, long expectedVersion)
     {

@@ -1,10 +1,12 @@
+using Stackl.Tasks.Execution;
+
 namespace Stackl.Storage.Tasks;
 
 /// <summary>Task grain state in <c>stackl_tasks</c>, with status, topic and times as indexed columns.</summary>
 internal sealed class RelationalTaskStateStore(StorageEngine engine)
-    : IndexedGrainStateStore<TaskStateColumns>(engine, StateColumnsJsonContext.Default.TaskStateColumns, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at"])
+    : IndexedGrainStateStore<TaskState>(engine, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at"])
 {
-    protected override object?[] ColumnValues(TaskStateColumns state) =>
+    protected override object?[] ColumnValues(TaskState state) =>
     [
         state.Submission?.Topic ?? "",
         state.Submission?.Subtype ?? "",
