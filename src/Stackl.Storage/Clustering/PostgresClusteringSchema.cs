@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Stackl.Storage.Clustering;
+
+/// <summary>Migrates the clustering database when the silo starts, before Orleans reads its membership queries.</summary>
+internal sealed class PostgresClusteringSchema(
+    IOptions<AdoNetClusteringSiloOptions> options,
+    IEnumerable<ISchemaScriptSource> scripts,
+    ILoggerFactory loggerFactory) : Orleans.ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>
+{
+    /// <inheritdoc />
+    public void Participate(Orleans.Runtime.ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+
+        // Stage First: membership reads OrleansQuery in RuntimeInitialize, and participants of one stage start concurrently, so only an earlier stage is sure to run before it.
+        lifecycle.Subscribe(nameof(PostgresClusteringSchema), Orleans.ServiceLifecycleStage.First, MigrateAsync);
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var clustering = options.Value;
+        if (!string.Equals(clustering.Invariant, ClusteringExtensions.NpgsqlInvariant, StringComparison.Ordinal) || string.IsNullOrWhiteSpace(clustering.ConnectionString))
+        {
+            throw new InvalidOperationException(
+                $"Stackl's PostgreSQL clustering needs AdoNetClusteringSiloOptions with Invariant '{ClusteringExtensions.NpgsqlInvariant}' and a ConnectionString (found Invariant '{clustering.Invariant}'); configure clustering with UseStacklPostgresClustering only.");
+        }
+
+        // An engine of its own over the connection string clustering uses: the schema is created where membership will look, whatever storage the silo has.
+        var engine = StorageEngine.CreatePostgres(
+            new PostgresStorageOptions { ConnectionString = clustering.ConnectionString },
+            scripts,
+            loggerFactory.CreateLogger("Stackl.Storage"));
+        await using (engine.ConfigureAwait(false))
+        {
+            await engine.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
