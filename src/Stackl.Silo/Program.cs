@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Stackl.Contracts;
 using Orleans.Configuration;
+using Stackl.Storage.Clustering;
 using Stackl.Silo;
 using Stackl.Silo.Api;
 using Stackl.Silo.Dashboard;
@@ -26,13 +27,23 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
 });
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(SiloSettings.ResolvePort(siloSettings.SiloPort), SiloSettings.ResolvePort(siloSettings.GatewayPort), serviceId: siloSettings.ClusterId, clusterId: siloSettings.ClusterId);
+    var siloPort = SiloSettings.ResolvePort(siloSettings.SiloPort);
+    var gatewayPort = SiloSettings.ResolvePort(siloSettings.GatewayPort);
     if (storage.IsPostgres)
     {
+        // Silos started on the same database with the same cluster id form one cluster through Orleans' membership table.
+        silo.UseStacklPostgresClustering(storage.ConnectionString!);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = siloSettings.ClusterId;
+            o.ServiceId = siloSettings.ClusterId;
+        });
+        silo.ConfigureEndpoints(siloSettings.AdvertisedAddressOrLoopback(), siloPort, gatewayPort, listenOnAnyHostAddress: true);
         silo.UseStacklPostgres(o => o.ConnectionString = storage.ConnectionString!);
     }
     else
     {
+        silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: siloSettings.ClusterId, clusterId: siloSettings.ClusterId);
         silo.UseStacklSqlite(o => o.DataSource = storage.SqlitePath);
     }
 

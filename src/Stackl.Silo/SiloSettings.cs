@@ -33,6 +33,12 @@ public sealed class SiloSettings
     /// <summary>The port Orleans clients connect to. Default: 30000; 0 picks a free port.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos and clients reach this one at (a pod's IP in Kubernetes). Default: 127.0.0.1, for silos on one machine.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>The advertised address, or 127.0.0.1 when none is set.</summary>
+    public IPAddress AdvertisedAddressOrLoopback() => AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+
     /// <summary>Throws with a message naming the option and the fix.</summary>
     public void Validate()
     {
@@ -44,6 +50,11 @@ public sealed class SiloSettings
         if (SiloPort is < 0 or > 65535 || GatewayPort is < 0 or > 65535)
         {
             throw new InvalidOperationException($"Stackl:Cluster:SiloPort ({SiloPort}) and Stackl:Cluster:GatewayPort ({GatewayPort}) must be ports (0 picks a free one).");
+        }
+
+        if (AdvertisedAddress is { Length: > 0 } address && !IPAddress.TryParse(address, out _))
+        {
+            throw new InvalidOperationException($"Stackl:Cluster:AdvertisedAddress is '{address}', which is not an IP address; use the address other silos reach this one at, e.g. 10.0.0.12.");
         }
 
         if (string.IsNullOrWhiteSpace(ClusterId))

@@ -7,6 +7,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Stackl.Storage.Clustering;
+using Stackl.Testing.Databases;
 
 namespace Stackl.Storage.Tests.Clustering;
 
@@ -56,9 +57,9 @@ public sealed class ClusterTestSilo : IAsyncDisposable
         TcpProxy? databaseProxy = null;
         if (killable)
         {
-            siloProxy = new TcpProxy(siloPort);
+            siloProxy = TcpProxy.Start(siloPort);
             var target = new NpgsqlConnectionStringBuilder(connectionString);
-            databaseProxy = new TcpProxy(target.Port);
+            databaseProxy = TcpProxy.Start(target.Port);
             connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Port = databaseProxy.Port, Timeout = 3 }.ToString();
         }
 
@@ -129,11 +130,11 @@ public sealed class ClusterTestSilo : IAsyncDisposable
             throw new InvalidOperationException("Only silos started killable can be cut apart.");
         }
 
-        _siloProxy.Kill();
-        _databaseProxy.Kill();
+        _siloProxy.Cut();
+        _databaseProxy.Cut();
         foreach (var peer in peers)
         {
-            peer._siloProxy!.Kill();
+            peer._siloProxy!.Cut();
         }
     }
 
@@ -154,8 +155,8 @@ public sealed class ClusterTestSilo : IAsyncDisposable
         }
 
         _host.Dispose();
-        _siloProxy?.Dispose();
-        _databaseProxy?.Dispose();
+        _siloProxy?.Cut();
+        _databaseProxy?.Cut();
     }
 
     private static int FreePort()
