@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Stackl.Contracts;
 using Stackl.Tasks.Queries;
 using Stackl.Tasks.Execution;
@@ -10,6 +9,7 @@ namespace Stackl.Tasks.Documents;
 [GrainType("document")]
 internal sealed class DocumentGrain(
     [PersistentState("document", TaskStorageNames.Documents)] IPersistentState<DocumentState> state,
+    IDocumentIndex history,
     TaskEnvironment environment) : StacklGrain, IDocumentGrain
 {
     // Tasks waiting for the lock, first come first served. In memory: after a crash the waiters ask again.
@@ -129,8 +129,7 @@ internal sealed class DocumentGrain(
         }
 
         // A later task may have committed since: the history says whether this one did.
-        var index = environment.Services.GetService<IDocumentIndex>();
-        return index is not null && await index.WasCommittedByAsync(GrainKey, taskId);
+        return await history.WasCommittedByAsync(GrainKey, taskId);
     }
 
     /// <inheritdoc />
