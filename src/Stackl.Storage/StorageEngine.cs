@@ -24,7 +24,7 @@ public sealed class StorageEngine : IAsyncDisposable
     private StorageEngine(StorageDialect dialect, DbDataSource dataSource, IEnumerable<ISchemaScriptSource> scripts, ILogger logger, int writerCount, int maxBatchSize, IMeterFactory? meterFactory)
     {
         Metrics = meterFactory is null ? null : new StorageMetrics(meterFactory, dialect);
-        Outage = new StorageOutage(dialect, logger);
+        Outage = new StorageOutage(dialect, logger, onRecovered: () => ClearDeadConnections(dataSource));
         Dialect = dialect;
         DataSource = dataSource;
         _scripts = [new EmbeddedSchemaScripts(typeof(StorageEngine).Assembly), .. scripts];
@@ -47,6 +47,10 @@ public sealed class StorageEngine : IAsyncDisposable
 
     /// <summary>The most writes one group commit takes.</summary>
     public int MaxBatchSize { get; }
+
+    /// <summary>True when <paramref name="exception"/> (or one inside it) means the database could not be reached, rather than that a statement was wrong.</summary>
+    /// <param name="exception">An exception from a storage operation, Stackl's or Orleans' ADO.NET providers'.</param>
+    public static bool IsOutage(Exception exception) => StorageOutage.IsOutage(exception);
 
     /// <summary>Creates an engine over a SQLite file (its folder is created).</summary>
     /// <param name="options">The SQLite options.</param>
@@ -165,7 +169,17 @@ public sealed class StorageEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(map);
         try
         {
-            var rows = await QueryCoreAsync(query, map, cancellationToken).ConfigureAwait(false);
+            List<T> rows;
+            try
+            {
+                rows = await QueryCoreAsync(query, map, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && StorageOutage.IsOutage(exception) && !Outage.InProgress)
+            {
+                // The pooled connection may have died while idle (the server restarted); a read can safely be tried once more on another.
+                rows = await QueryCoreAsync(query, map, cancellationToken).ConfigureAwait(false);
+            }
+
             Outage.Succeeded();
             return rows;
         }
@@ -240,5 +254,16 @@ public sealed class StorageEngine : IAsyncDisposable
         }
 
         await DataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Connections pooled before an outage are dead after it: ours, and those of Orleans' ADO.NET reminders and membership,
+    // which pool by connection string.
+    private static void ClearDeadConnections(DbDataSource dataSource)
+    {
+        if (dataSource is NpgsqlDataSource postgres)
+        {
+            postgres.Clear();
+            NpgsqlConnection.ClearAllPools();
+        }
     }
 }

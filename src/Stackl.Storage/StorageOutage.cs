@@ -8,7 +8,7 @@ namespace Stackl.Storage;
 
 /// <summary>Tells a database outage from a failing statement, and logs an outage once when it starts and once when it ends.</summary>
 /// <remarks>During an outage every request fails the same way: one warning, not a stack trace per request, keeps the log readable.</remarks>
-internal sealed class StorageOutage(StorageDialect dialect, ILogger logger)
+internal sealed class StorageOutage(StorageDialect dialect, ILogger logger, Action onRecovered)
 {
     private readonly Lock _lock = new();
     private long? _startedAt;
@@ -33,7 +33,7 @@ internal sealed class StorageOutage(StorageDialect dialect, ILogger logger)
         {
             switch (current)
             {
-                case StorageUnavailableException or SocketException or TimeoutException:
+                case StorageUnavailableException or SocketException or TimeoutException or IOException:
                 case PostgresException postgres when postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("53", StringComparison.Ordinal):
                 case NpgsqlException { IsTransient: true } and not PostgresException:
                 case DbException { IsTransient: true }:
@@ -65,7 +65,7 @@ internal sealed class StorageOutage(StorageDialect dialect, ILogger logger)
         return exception as StorageUnavailableException ?? new StorageUnavailableException($"The {dialect} database cannot be reached: {exception.GetBaseException().Message}", exception);
     }
 
-    /// <summary>Records a success; ends an outage in progress.</summary>
+    /// <summary>Records a success; ends an outage in progress (and lets the engine drop connections that died during it).</summary>
     public void Succeeded()
     {
         if (Volatile.Read(ref _failures) == 0)
@@ -83,5 +83,7 @@ internal sealed class StorageOutage(StorageDialect dialect, ILogger logger)
             _startedAt = null;
             _failures = 0;
         }
+
+        onRecovered();
     }
 }

@@ -1,44 +1,26 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Stackl.Testing.Databases;
+using Stackl.Testing;
 
 namespace Stackl.Dashboard.Tests;
 
-/// <summary>
-/// The real silo host (its <c>Program</c>) on Kestrel at a free 127.0.0.1 port, on a fresh SQLite file, so a browser can reach it.
-/// </summary>
+/// <summary>A <see cref="WebSilo"/> on real HTTP, so a browser can reach it, with helpers to make tasks and documents for pages to show.</summary>
 public sealed class SiloServer : IAsyncDisposable
 {
-    private readonly SqliteDatabase _database = new();
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly WebSilo _silo = WebSilo.Start(realHttp: true);
 
     private SiloServer()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Stackl:Storage:SqlitePath", _database.Path).UseSetting("Stackl:Cluster:SiloPort", "0").UseSetting("Stackl:Cluster:GatewayPort", "0"));
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
     /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _silo.BaseAddress;
 
     /// <summary>A client of the silo's HTTP API at <see cref="Address"/>.</summary>
-    public HttpClient Api { get; private set; } = null!;
+    public HttpClient Api => _silo.Http;
 
-    public static SiloServer Start()
-    {
-        var server = new SiloServer();
-        server._factory.StartServer();
-        var addresses = server._factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        server.Address = new Uri(addresses.Single());
-        server.Api = new HttpClient { BaseAddress = server.Address };
-        return server;
-    }
+    public static SiloServer Start() => new();
 
     /// <summary>The address of a dashboard page, e.g. <c>#/tasks</c>.</summary>
     public string Dashboard(string hash = "") => new Uri(Address, "/dashboard" + hash).ToString();
@@ -58,12 +40,7 @@ public sealed class SiloServer : IAsyncDisposable
         return await IdAsync(response);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Api?.Dispose();
-        await _factory.DisposeAsync();
-        _database.Dispose();
-    }
+    public ValueTask DisposeAsync() => _silo.DisposeAsync();
 
     private static async Task<string> IdAsync(HttpResponseMessage response)
     {

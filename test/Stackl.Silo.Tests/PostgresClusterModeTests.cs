@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Stackl.Contracts;
 using Stackl.Testing;
 using Stackl.Testing.Databases;
@@ -15,8 +14,8 @@ public sealed class PostgresClusterModeTests
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("cluster");
         await using var first = Silo(connectionString, "first");
         await using var second = Silo(connectionString, "second");
-        using var firstHttp = first.CreateClient();
-        using var secondHttp = second.CreateClient();
+        var firstHttp = first.Http;
+        var secondHttp = second.Http;
 
         var cluster = await Eventually.ValueAsync(
             "both silos list each other as Active in /api/cluster",
@@ -31,12 +30,10 @@ public sealed class PostgresClusterModeTests
         Assert.Contains("\"version\":1", read, StringComparison.Ordinal);
     }
 
-    private static WebApplicationFactory<Program> Silo(string connectionString, string name) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Stackl:Storage:Provider", "postgres")
-            .UseSetting("Stackl:Storage:ConnectionString", connectionString)
-            .UseSetting("Stackl:Cluster:ClusterId", "silo-tests")
-            .UseSetting("Stackl:Cluster:SiloPort", "0")
-            .UseSetting("Stackl:Cluster:GatewayPort", "0")
-            .UseSetting("Stackl:Silo:SiloName", name));
+    private static WebSilo Silo(string connectionString, string name) => WebSilo.Start(
+        realHttp: false,
+        ("Stackl:Storage:Provider", "postgres"),
+        ("Stackl:Storage:ConnectionString", connectionString),
+        ("Stackl:Cluster:ClusterId", "silo-tests"),
+        ("Stackl:Silo:SiloName", name));
 }

@@ -1,49 +1,33 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Stackl.Testing.Databases;
+using Stackl.Testing;
 
 namespace Stackl.Silo.Tests;
 
-public sealed class SiloEndpointTests : IDisposable
+public sealed class SiloEndpointTests
 {
-    private readonly SqliteDatabase _database = new();
-
-    public void Dispose() => _database.Dispose();
-
-    private WebApplicationFactory<Program> Factory(params string[] extraArguments) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
-            web.UseSetting("Stackl:Cluster:SiloPort", "0");
-            web.UseSetting("Stackl:Cluster:GatewayPort", "0");
-            foreach (var pair in extraArguments.Chunk(2))
-            {
-                web.UseSetting(pair[0], pair[1]);
-            }
-        });
-
     [Fact]
-    public async Task Health_EmbeddedSilo_IsHealthyAndCreatesTheSqliteFile()
+    public async Task Health_EmbeddedSilo_IsReadyAliveAndCreatesTheSqliteFile()
     {
-        await using var factory = Factory();
-        using var client = factory.CreateClient();
+        await using var silo = WebSilo.Start();
 
-        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        using var response = await silo.Http.GetAsync(new Uri("/health", UriKind.Relative));
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var live = await silo.Http.GetAsync(new Uri("/health/live", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
-        Assert.True(File.Exists(_database.Path), $"Expected the SQLite file at {_database.Path}.");
+        Assert.Equal("Available", body.RootElement.GetProperty("storage").GetString());
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.True(File.Exists(silo.DatabasePath), $"Expected the SQLite file at {silo.DatabasePath}.");
     }
 
     [Fact]
     public async Task Metrics_AreInPrometheusTextFormat()
     {
-        await using var factory = Factory();
-        using var client = factory.CreateClient();
+        await using var silo = WebSilo.Start();
 
-        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var response = await silo.Http.GetAsync(new Uri("/metrics", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -54,9 +38,7 @@ public sealed class SiloEndpointTests : IDisposable
     [Fact]
     public void UnknownStorageProvider_FailsAtStartNamingTheOption()
     {
-        using var factory = Factory("Stackl:Storage:Provider", "mongo");
-
-        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var error = Assert.Throws<InvalidOperationException>(() => WebSilo.Start(realHttp: false, ("Stackl:Storage:Provider", "mongo")));
 
         Assert.Contains("Stackl:Storage:Provider", error.Message, StringComparison.Ordinal);
         Assert.Contains("sqlite or postgres", error.Message, StringComparison.Ordinal);

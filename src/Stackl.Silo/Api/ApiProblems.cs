@@ -34,11 +34,13 @@ public static class ApiProblems
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            if (FindStorageOutage(exception) is { } outage)
+            var outage = FindStorageOutage(exception);
+            if (outage is not null || Storage.StorageEngine.IsOutage(exception))
             {
                 // The storage layer logged the outage once; a stack trace per request would bury it.
                 httpContext.Response.Headers.RetryAfter = "2";
-                await Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, $"{outage.Message} Nothing was changed; retry the request.").ExecuteAsync(httpContext);
+                var reason = outage?.Message ?? $"The database cannot be reached: {exception.GetBaseException().Message}.";
+                await Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, $"{reason} Nothing was changed; retry the request.").ExecuteAsync(httpContext);
                 return true;
             }
 

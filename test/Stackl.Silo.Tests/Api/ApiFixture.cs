@@ -1,35 +1,17 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Stackl.Contracts;
-using Stackl.Testing.Databases;
+using Stackl.Testing;
 
 namespace Stackl.Silo.Tests.Api;
 
-/// <summary>A silo on a fresh SQLite file, served through the in-memory test server, with helpers for JSON requests.</summary>
-public sealed class ApiSilo : IAsyncDisposable
+/// <summary>A <see cref="WebSilo"/> served through the in-memory test server, with helpers for JSON requests.</summary>
+public sealed class ApiSilo(params (string Key, string Value)[] settings) : IAsyncDisposable
 {
-    private readonly SqliteDatabase _database = new();
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly WebSilo _silo = WebSilo.Start(realHttp: false, settings);
 
-    public ApiSilo(params (string Key, string Value)[] settings)
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
-            web.UseSetting("Stackl:Cluster:SiloPort", "0");
-            web.UseSetting("Stackl:Cluster:GatewayPort", "0");
-            web.UseSetting("Stackl:Tasks:RecoveryInterval", "00:00:00.200");
-            foreach (var (key, value) in settings)
-            {
-                web.UseSetting(key, value);
-            }
-        });
-        Http = _factory.CreateClient();
-    }
-
-    public HttpClient Http { get; }
+    public HttpClient Http => _silo.Http;
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -61,12 +43,7 @@ public sealed class ApiSilo : IAsyncDisposable
         return (await ReadAsync(response, ContractsJsonContext.Default.PageTaskView))!.Items.Count;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _factory.DisposeAsync();
-        _database.Dispose();
-    }
+    public ValueTask DisposeAsync() => _silo.DisposeAsync();
 }
 
 /// <summary>A fresh silo per test.</summary>

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Stackl.Testing.Databases;
+
+namespace Stackl.Testing;
+
+/// <summary>The stock silo host (its <c>Program</c>) in the test process on a fresh SQLite file, with free Orleans ports and short recovery.</summary>
+/// <remarks>
+/// In memory by default (the test server's <see cref="Http"/> client); with <c>realHttp</c> it listens on Kestrel at a free 127.0.0.1
+/// port, so a browser, the SDK or the CLI reach it as they reach a deployed silo.
+/// </remarks>
+public sealed class WebSilo : IAsyncDisposable
+{
+    private readonly SqliteDatabase _database = new();
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private WebSilo(bool realHttp, (string Key, string Value)[] settings)
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
+            web.UseSetting("Stackl:Cluster:SiloPort", "0");
+            web.UseSetting("Stackl:Cluster:GatewayPort", "0");
+            web.UseSetting("Stackl:Tasks:RecoveryInterval", "00:00:00.200");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        if (!realHttp)
+        {
+            Http = _factory.CreateClient();
+            BaseAddress = Http.BaseAddress!;
+            return;
+        }
+
+        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer();
+        BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    /// <summary>A client of the silo's HTTP API.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234/</c> (a placeholder address when not on real HTTP).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The SQLite file the silo stores in.</summary>
+    public string DatabasePath => _database.Path;
+
+    /// <summary>Starts a silo; <paramref name="settings"/> override the defaults (e.g. <c>("Stackl:Api:MaxWait", "00:00:02")</c>).</summary>
+    /// <param name="realHttp">True to listen on Kestrel at a free 127.0.0.1 port.</param>
+    /// <param name="settings">Configuration keys and values.</param>
+    public static WebSilo Start(bool realHttp = false, params (string Key, string Value)[] settings) => new(realHttp, settings);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync().ConfigureAwait(false);
+        _database.Dispose();
+    }
+}
