@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Stackl.Contracts;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Stackl.Storage.Clustering;
 using Stackl.Silo;
 using Stackl.Silo.Api;
@@ -51,6 +52,7 @@ builder.UseOrleans(silo =>
     silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = siloSettings.CallTimeout);
     silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = siloSettings.CollectionAge);
     silo.AddStackl();
+    silo.AddDashboard();
 });
 builder.Services.AddSingleton<LocalSilo>();
 builder.Services.AddSingleton<ApiRequest>();
@@ -73,6 +75,7 @@ app.MapTaskApi();
 app.MapDocumentApi();
 app.MapClusterApi();
 app.MapDashboard();
+app.MapOrleansDashboard(routePrefix: "/orleans");
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var silo = app.Services.GetRequiredService<LocalSilo>();

@@ -36,6 +36,17 @@ public sealed class SiloEndpointTests
     }
 
     [Fact]
+    public async Task OrleansDashboard_IsServedUnderOrleans()
+    {
+        await using var silo = WebSilo.Start();
+
+        using var response = await silo.Http.GetAsync(new Uri("/orleans/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Orleans Dashboard", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownStorageProvider_FailsAtStartNamingTheOption()
     {
         var error = Assert.Throws<InvalidOperationException>(() => WebSilo.Start(realHttp: false, ("Stackl:Storage:Provider", "mongo")));
