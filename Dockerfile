@@ -16,5 +16,6 @@ RUN mkdir -p /app/data && chown -R 1654:1654 /app/data
 # 1654 is the non-root "app" user of the .NET base images.
 USER 1654
 ENV ASPNETCORE_URLS=http://+:8080
-EXPOSE 8080
+# 8080: HTTP API and dashboards; 11111: silo-to-silo; 30000: Orleans client gateway.
+EXPOSE 8080 11111 30000
 ENTRYPOINT ["dotnet", "stackl-silo.dll"]
