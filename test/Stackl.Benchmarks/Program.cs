@@ -42,6 +42,14 @@ if (Run("storage"))
         var writes = await RuntimeBenchmarks.StateWritesAsync(silo.GrainFactory, 64, duration);
         Console.WriteLine($"(c) durable state writes/s, 64 grains at once, PostgreSQL (local, fsync on): {writes,10:N0}");
     }
+
+    var adoNetConnectionString = await PostgresServer.Shared.CreateDatabaseAsync("bench_adonet");
+    await AdoNetBenchStorage.CreateSchemaAsync(adoNetConnectionString);
+    await using (var silo = await RuntimeBenchmarks.StartSiloAsync(s => AdoNetBenchStorage.Use(s, adoNetConnectionString)))
+    {
+        var writes = await RuntimeBenchmarks.StateWritesAsync(silo.GrainFactory, 64, duration);
+        Console.WriteLine($"(c') same on the same PostgreSQL through Orleans' ADO.NET grain storage (the benchmark's own table and statements): {writes,10:N0}");
+    }
 }
 
 if (Run("tasks"))
