@@ -10,7 +10,7 @@ var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.P
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Run(string suite) => suites.Count == 0 || suites.Contains(suite);
 var duration = TimeSpan.FromSeconds(seconds);
-var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
+var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
 Console.WriteLine($"Stackl benchmarks on Orleans {orleans}, {Environment.ProcessorCount} cores, {duration.TotalSeconds:0} s per figure, .NET {Environment.Version}");
 
 if (Run("runtime"))
