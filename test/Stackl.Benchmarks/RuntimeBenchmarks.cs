@@ -1,19 +1,14 @@
 using System.Diagnostics;
-using Stackl.Runtime;
-using Stackl.Runtime.Hosting;
-using Stackl.Runtime.Testing;
+using Stackl.Testing;
 
 namespace Stackl.Benchmarks;
 
 /// <summary>Grain-call throughput, sequential latency and durable state writes.</summary>
 public static class RuntimeBenchmarks
 {
-    public static Task<TestSiloHost> StartSiloAsync(Action<SiloBuilder> storage) =>
-        TestSiloHost.StartAsync(silo =>
-        {
-            silo.AddGrains(typeof(BenchGrain).Assembly).AddJsonTypeInfoResolver(BenchJsonContext.Default);
-            storage(silo);
-        });
+    /// <summary>Starts an in-process Orleans silo (localhost clustering) whose default grain storage <paramref name="storage"/> picks.</summary>
+    /// <param name="storage">Picks the default grain storage, e.g. <c>AddMemoryGrainStorageAsDefault</c> or <c>UseStacklSqlite</c>.</param>
+    public static Task<TestSilo> StartSiloAsync(Action<ISiloBuilder> storage) => TestSilo.StartAsync(storage);
 
     /// <summary>(a) calls/s with <paramref name="grainCount"/> grains and <paramref name="outstanding"/> calls in flight.</summary>
     public static async Task<double> CallThroughputAsync(IGrainFactory factory, int grainCount, int outstanding, TimeSpan duration, bool grainToGrain, bool yieldInGrain = false)

@@ -2,13 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Stackl.Contracts;
-using Stackl.Runtime;
-using Stackl.Runtime.Hosting;
-using Stackl.Runtime.Storage;
-using Stackl.Runtime.Testing;
 using Stackl.Storage;
 using Stackl.Tasks;
+using Stackl.Testing;
 
 namespace Stackl.Benchmarks;
 
@@ -23,20 +21,23 @@ public static class TaskBenchmarks
 
     /// <summary>Prints the task figures of one engine; <paramref name="engine"/> names it in every line.</summary>
     /// <param name="engine">The engine's name, e.g. "SQLite".</param>
-    /// <param name="storage">Picks the engine (<c>UseSqliteStorage</c> or <c>UsePostgresStorage</c>).</param>
+    /// <param name="storage">Picks the engine (<c>UseStacklSqlite</c> or <c>UseStacklPostgres</c>).</param>
     /// <param name="duration">The measuring time of each figure.</param>
-    public static async Task RunAsync(string engine, Action<SiloBuilder> storage, TimeSpan duration)
+    public static async Task RunAsync(string engine, Action<ISiloBuilder> storage, TimeSpan duration)
     {
         var writes = new WriteCounts();
-        await using var host = await TestSiloHost.StartAsync(silo =>
+        var reminderTable = "";
+        await using var host = await TestSilo.StartAsync(silo =>
         {
             storage(silo);
-            silo.AddStacklTasks();
-            CountWrites(silo.Services, writes);
+            silo.AddStackl();
+            reminderTable = CountWrites(silo.Services, writes);
         });
         var tasks = host.Services.GetRequiredService<TaskService>();
         var engineCommits = host.Services.GetRequiredService<StorageEngine>();
         writes.GroupCommits = () => engineCommits.GroupCommits;
+        var reminderType = host.Services.GetService<IReminderTable>() is CountingReminderTable counted ? $", {counted.InnerType.Name}" : "";
+        Console.WriteLine($"    {engine}: durable writes counted at the keyed IGrainStorage \"{StorageSiloBuilderExtensions.DefaultStorageName}\", \"{TaskStorageNames.Tasks}\", \"{TaskStorageNames.Documents}\" (Write/ClearStateAsync) and {reminderTable}{reminderType}; group commits are the StorageEngine's");
         var run = Guid.NewGuid().ToString("N")[..8];
 
         // Not measured: tiered JIT needs several seconds of load before the hot paths run optimized code (a silo runs for days).
@@ -178,19 +179,38 @@ public static class TaskBenchmarks
         return LatencyResult.Of(latencies.Take((int)sent).ToList(), notCompleted);
     }
 
-    /// <summary>Wraps the engine's task, document and reminder stores so every durable write is counted.</summary>
-    private static void CountWrites(IServiceCollection services, WriteCounts counts)
+    /// <summary>Wraps the silo's grain storages and its reminder table so every durable write is counted; returns what it did about reminders.</summary>
+    private static string CountWrites(IServiceCollection services, WriteCounts counts)
     {
-        foreach (var (key, kind) in new[] { (TaskStorageNames.Tasks, WriteKind.TaskState), (TaskStorageNames.Documents, WriteKind.DocumentState) })
+        foreach (var (name, kind) in new[] { (StorageSiloBuilderExtensions.DefaultStorageName, WriteKind.OtherState), (TaskStorageNames.Tasks, WriteKind.TaskState), (TaskStorageNames.Documents, WriteKind.DocumentState) })
         {
-            var inner = services.Last(d => d.ServiceType == typeof(IGrainStateStore) && d.IsKeyedService && Equals(d.ServiceKey, key));
+            var inner = services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name));
+            var create = inner.KeyedImplementationFactory ?? throw new InvalidOperationException($"The grain storage \"{name}\" is not registered by a factory; the benchmark cannot count its writes.");
             services.Remove(inner);
-            services.AddKeyedSingleton<IGrainStateStore>(key, (sp, k) => new CountingStateStore((IGrainStateStore)inner.KeyedImplementationFactory!(sp, k), counts, kind));
+            services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => new CountingGrainStorage((IGrainStorage)create(sp, key), counts, kind));
         }
 
-        var reminders = services.Last(d => d.ServiceType == typeof(IReminderStore) && !d.IsKeyedService);
+        var reminders = services.LastOrDefault(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
+        if (reminders is null)
+        {
+            return "reminders NOT counted: no IReminderTable service is registered (Orleans' in-memory reminder service)";
+        }
+
+        if (reminders.Lifetime != ServiceLifetime.Singleton)
+        {
+            return $"reminders NOT counted: the IReminderTable is registered as {reminders.Lifetime}, not a singleton";
+        }
+
+        Func<IServiceProvider, IReminderTable> createTable = reminders switch
+        {
+            { ImplementationInstance: IReminderTable instance } => _ => instance,
+            { ImplementationFactory: { } factory } => sp => (IReminderTable)factory(sp),
+            { ImplementationType: { } type } => sp => (IReminderTable)ActivatorUtilities.CreateInstance(sp, type),
+            _ => throw new InvalidOperationException("The IReminderTable registration has no instance, factory or type."),
+        };
         services.Remove(reminders);
-        services.AddSingleton<IReminderStore>(sp => new CountingReminderStore((IReminderStore)reminders.ImplementationFactory!(sp), counts));
+        services.AddSingleton<IReminderTable>(sp => new CountingReminderTable(createTable(sp), counts));
+        return "the singleton IReminderTable (UpsertRow/RemoveRow)";
     }
 
     private sealed record ClosedLoopResult(double PerSecond, long Unexpected, string? FirstUnexpected, string Writes);
@@ -216,11 +236,12 @@ public static class TaskBenchmarks
         TaskState,
         DocumentState,
         Reminder,
+        OtherState,
     }
 
     private sealed class WriteCounts
     {
-        private readonly long[] _counts = new long[3];
+        private readonly long[] _counts = new long[4];
 
         public Func<long> GroupCommits { get; set; } = () => 0;
 
@@ -248,52 +269,94 @@ public static class TaskBenchmarks
         }
 
         double Of(WriteKind kind) => (after[(int)kind] - before[(int)kind]) / (double)tasks;
-        var total = Of(WriteKind.TaskState) + Of(WriteKind.DocumentState) + Of(WriteKind.Reminder);
+        var total = Of(WriteKind.TaskState) + Of(WriteKind.DocumentState) + Of(WriteKind.Reminder) + Of(WriteKind.OtherState);
         var commits = (after[^1] - before[^1]) / (double)tasks;
-        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0}; {commits:0.00} group commits per task");
+        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0} + other state {Of(WriteKind.OtherState):0.0}; {commits:0.00} group commits per task");
     }
 
-    private sealed class CountingStateStore(IGrainStateStore inner, WriteCounts counts, WriteKind kind) : IGrainStateStore
+    /// <summary>Counts the writes and clears that reach a grain storage.</summary>
+    private sealed class CountingGrainStorage(IGrainStorage inner, WriteCounts counts, WriteKind kind) : IGrainStorage
     {
-        public Task<GrainStateRecord?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default) => inner.ReadAsync(key, cancellationToken);
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
-        public Task<long> WriteAsync(GrainStateKey key, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken = default)
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+            inner.ReadStateAsync(stateName, grainId, grainState, cancellationToken);
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             counts.Add(kind);
-            return inner.WriteAsync(key, payload, expectedVersion, cancellationToken);
+            return inner.WriteStateAsync(stateName, grainId, grainState);
         }
 
-        public Task<long> ClearAsync(GrainStateKey key, long expectedVersion, CancellationToken cancellationToken = default)
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
         {
             counts.Add(kind);
-            return inner.ClearAsync(key, expectedVersion, cancellationToken);
+            return inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            counts.Add(kind);
+            return inner.ClearStateAsync(stateName, grainId, grainState);
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+        {
+            counts.Add(kind);
+            return inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
         }
     }
 
-    private sealed class CountingReminderStore(IReminderStore inner, WriteCounts counts) : IReminderStore
+    /// <summary>Counts the upserts and removals that reach the reminder table.</summary>
+    private sealed class CountingReminderTable(IReminderTable inner, WriteCounts counts) : IReminderTable
     {
-        public Task<long> UpsertAsync(GrainId grain, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken = default)
+        public Type InnerType => inner.GetType();
+
+        // Init is obsolete in favour of StartAsync, which is what the reminder service calls; forward both to StartAsync.
+        public Task Init() => inner.StartAsync(CancellationToken.None);
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
+
+        public Task<ReminderTableData> ReadRows(GrainId grainId) => inner.ReadRows(grainId);
+
+        public Task<ReminderTableData> ReadRows(GrainId grainId, CancellationToken cancellationToken) => inner.ReadRows(grainId, cancellationToken);
+
+        public Task<ReminderTableData> ReadRows(uint begin, uint end) => inner.ReadRows(begin, end);
+
+        public Task<ReminderTableData> ReadRows(uint begin, uint end, CancellationToken cancellationToken) => inner.ReadRows(begin, end, cancellationToken);
+
+        public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => inner.ReadRow(grainId, reminderName);
+
+        public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName, CancellationToken cancellationToken) => inner.ReadRow(grainId, reminderName, cancellationToken);
+
+        public Task<string?> UpsertRow(ReminderEntry entry)
         {
             counts.Add(WriteKind.Reminder);
-            return inner.UpsertAsync(grain, name, dueAt, period, cancellationToken);
+            return inner.UpsertRow(entry);
         }
 
-        public Task<ReminderEntry?> GetAsync(GrainId grain, string name, CancellationToken cancellationToken = default) => inner.GetAsync(grain, name, cancellationToken);
-
-        public Task<IReadOnlyList<ReminderEntry>> GetForGrainAsync(GrainId grain, CancellationToken cancellationToken = default) => inner.GetForGrainAsync(grain, cancellationToken);
-
-        public Task<IReadOnlyList<ReminderEntry>> GetDueAsync(DateTimeOffset dueBefore, int limit, CancellationToken cancellationToken = default) => inner.GetDueAsync(dueBefore, limit, cancellationToken);
-
-        public Task<long?> RescheduleAsync(GrainId grain, string name, long expectedVersion, DateTimeOffset dueAt, int attempt, CancellationToken cancellationToken = default)
+        public Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken)
         {
             counts.Add(WriteKind.Reminder);
-            return inner.RescheduleAsync(grain, name, expectedVersion, dueAt, attempt, cancellationToken);
+            return inner.UpsertRow(entry, cancellationToken);
         }
 
-        public Task<bool> RemoveAsync(GrainId grain, string name, long? expectedVersion, CancellationToken cancellationToken = default)
+        public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
         {
             counts.Add(WriteKind.Reminder);
-            return inner.RemoveAsync(grain, name, expectedVersion, cancellationToken);
+            return inner.RemoveRow(grainId, reminderName, eTag);
         }
+
+        public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag, CancellationToken cancellationToken)
+        {
+            counts.Add(WriteKind.Reminder);
+            return inner.RemoveRow(grainId, reminderName, eTag, cancellationToken);
+        }
+
+        public Task TestOnlyClearTable() => inner.TestOnlyClearTable();
+
+        public Task TestOnlyClearTable(CancellationToken cancellationToken) => inner.TestOnlyClearTable(cancellationToken);
     }
 }
