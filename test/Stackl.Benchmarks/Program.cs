@@ -3,9 +3,10 @@ using System.Reflection;
 using Orleans.Hosting;
 using Stackl.Benchmarks;
 using Stackl.Storage;
+using Stackl.Tasks;
 using Stackl.Testing.Databases;
 
-// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [storage] [tasks] [--seconds N] (no suite named: all of them)
+// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [--seconds N] (no suite named: all of them)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Run(string suite) => suites.Count == 0 || suites.Contains(suite);
@@ -25,6 +26,13 @@ if (Run("runtime"))
     Console.WriteLine($"(a) grain calls/s, 1,000 grains, 256 outstanding, grain method that yields: {yielding,12:N0}");
     var (p50, p99) = await RuntimeBenchmarks.SequentialLatencyAsync(silo.GrainFactory, 200_000);
     Console.WriteLine($"(b) sequential call latency: p50 {p50:0.00} us, p99 {p99:0.00} us");
+}
+
+if (Run("serializer"))
+{
+    using var sqlite = new SqliteDatabase();
+    await using var silo = await RuntimeBenchmarks.StartSiloAsync(s => s.UseStacklSqlite(o => o.DataSource = sqlite.Path).AddStackl());
+    SerializerBenchmarks.Run(silo.Services, duration);
 }
 
 if (Run("storage"))
