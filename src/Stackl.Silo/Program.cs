@@ -40,6 +40,17 @@ builder.UseOrleans(silo =>
             o.ServiceId = siloSettings.ClusterId;
         });
         silo.ConfigureEndpoints(siloSettings.AdvertisedAddressOrLoopback(), siloPort, gatewayPort, listenOnAnyHostAddress: true);
+
+        // A dead silo's tasks are only resolved once it is declared dead, so detection is tuned for seconds, not Orleans' defaults
+        // (a probe every 10 s, three misses); Stackl:Cluster:Membership overrides any of ClusterMembershipOptions.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        });
+        silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloSettings.ClusterSectionName + ":Membership"));
         silo.UseStacklPostgres(o => o.ConnectionString = storage.ConnectionString!);
     }
     else

@@ -18,13 +18,20 @@ internal sealed class SiloProcess : IAsyncDisposable
     public string Tail => _process.Tail;
 
     /// <summary>Starts a silo on <paramref name="sqlitePath"/> and waits until <c>/health</c> answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(string sqlitePath, string phase)
+    public static Task<SiloProcess> StartAsync(string sqlitePath, string phase) =>
+        StartAsync(Path.GetDirectoryName(sqlitePath)!, phase, "--sqlite-path", sqlitePath);
+
+    /// <summary>Starts a silo of a PostgreSQL cluster and waits until <c>/health</c> answers 200.</summary>
+    public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name, string phase) =>
+        StartAsync(Path.GetTempPath(), phase, "--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name);
+
+    private static async Task<SiloProcess> StartAsync(string workingDirectory, string phase, params string[] storage)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
         var process = ChildProcess.Start(
             BuildOutput.SiloDll,
-            Path.GetDirectoryName(sqlitePath)!,
-            "--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--sqlite-path", sqlitePath, "--silo-port", "0", "--gateway-port", "0");
+            workingDirectory,
+            ["--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--silo-port", "0", "--gateway-port", "0", .. storage]);
         var silo = new SiloProcess(process, baseAddress);
         try
         {

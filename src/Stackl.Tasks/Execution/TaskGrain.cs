@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Stackl.Contracts;
 using Stackl.Tasks.Documents;
 
@@ -5,11 +6,15 @@ namespace Stackl.Tasks.Execution;
 
 /// <summary>The task grain: persists every transition before reporting it, runs its handler outside its turn, and drives commit or rollback to a final status.</summary>
 /// <remarks>
-/// The deadline is a durable reminder (repeating at the recovery interval until the task is final) plus a precise in-memory timer.
+/// The deadline is a precise in-memory timer, backed by a durable reminder that ticks every recovery interval from the submit on
+/// until the task is final, so any silo can bring the task back after its silo died.
 /// After a crash any activation recovers the task: a task whose decision record is written finishes its commit, a task rolling back
 /// finishes its rollback, and a running task whose executor died asks its documents whether it committed, then completes or rolls back.
 /// </remarks>
+// A task runs on the silo that accepted it (its executor too): producers spread tasks over silos through the load balancer,
+// and a submit costs no hop to another silo. After that silo dies the task recovers wherever its reminder fires.
 [GrainType("task")]
+[PreferLocalPlacement]
 internal sealed class TaskGrain(
     [PersistentState("task", TaskStorageNames.Tasks)] IPersistentState<TaskState> state,
     TaskEnvironment environment) : StacklGrain, ITaskGrain, ITaskExecutionGrain, IRemindable
@@ -86,7 +91,7 @@ internal sealed class TaskGrain(
         // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
         var stored = Task.WhenAll(
             state.WriteStateAsync(),
-            RegisterDeadlineReminderAsync(submission.Timeout));
+            RegisterRecoveryReminderAsync());
 
         // The first lock is asked for now, so its write joins the same group commit instead of waiting for the next one. It is asked after
         // the task's writes were queued: one engine writer (SQLite) commits them in that order, so a crash cannot leave the lock without
@@ -396,8 +401,14 @@ internal sealed class TaskGrain(
         _deadlineTimer = this.RegisterGrainTimer(_ => OnDeadlineAsync(), delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task RegisterDeadlineReminderAsync(TimeSpan dueTime) =>
-        _deadlineReminder = await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, environment.Options.RecoveryInterval);
+    // The reminder brings the task back after its silo died: its first tick comes one recovery interval after the submit, not at
+    // the deadline, so a dead silo's task resumes (or rolls back) seconds after the silo is declared dead. While the task's
+    // activation lives, a tick finds it running and does nothing; the in-memory timer keeps the deadline to the millisecond.
+    private async Task RegisterRecoveryReminderAsync()
+    {
+        var interval = environment.Options.RecoveryInterval;
+        _deadlineReminder = await this.RegisterOrUpdateReminder(DeadlineReminder, interval, interval);
+    }
 
     private async Task UnregisterDeadlineReminderAsync()
     {
