@@ -52,6 +52,12 @@ builder.UseOrleans(silo =>
         });
         silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloSettings.ClusterSectionName + ":Membership"));
         silo.UseStacklPostgres(o => o.ConnectionString = storage.ConnectionString!);
+
+        // Orleans' default directory deactivates every activation whose directory entry lived on a silo that died, so a crash of
+        // one silo would roll back tasks running healthily on the others; the distributed directory rebuilds those entries instead.
+#pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10.4.2; the kill test (ClusterProcessTests) holds it to the behaviour we rely on.
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
     }
     else
     {

@@ -8,14 +8,16 @@ namespace Stackl.Client.Tests;
 
 /// <summary>
 /// Two built silos as real processes in one PostgreSQL cluster. One is killed (SIGKILL) while its tasks run; the survivor
-/// declares it dead and resolves its tasks long before their deadlines, without anybody asking about them (law 3 in a cluster).
+/// declares it dead and resolves its tasks long before their deadlines, without anybody asking about them (law 3 in a cluster),
+/// while the survivor's own tasks run on undisturbed.
 /// </summary>
 public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_taskTimeout = TimeSpan.FromMinutes(3);
 
-    // Far below the tasks' deadlines: only failure detection and the survivor's reminders can resolve them this early.
-    private static readonly TimeSpan s_resolvedWithin = TimeSpan.FromSeconds(45);
+    // Far below the tasks' deadlines: only failure detection, the directory's recovery and the survivor's reminders can resolve
+    // them this early. (Orleans' distributed directory holds a crashed silo's grains for about 20 s before they may reactivate.)
+    private static readonly TimeSpan s_resolvedWithin = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task KilledSilo_ItsRunningTasksAreResolvedByTheSurvivor_LongBeforeTheirDeadlines()
