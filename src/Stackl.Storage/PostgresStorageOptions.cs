@@ -1,6 +1,6 @@
 namespace Stackl.Storage;
 
-/// <summary>Options of the PostgreSQL storage, set by <c>UsePostgresStorage</c>.</summary>
+/// <summary>Options of the PostgreSQL storage, set by <c>UseStacklPostgres</c>.</summary>
 public sealed class PostgresStorageOptions
 {
     /// <summary>The Npgsql connection string. No default: it must be set. It is never logged.</summary>

@@ -1,6 +1,6 @@
 namespace Stackl.Storage;
 
-/// <summary>Options of the embedded SQLite storage, set by <c>UseSqliteStorage</c>.</summary>
+/// <summary>Options of the embedded SQLite storage, set by <c>UseStacklSqlite</c>.</summary>
 public sealed class SqliteStorageOptions
 {
     /// <summary>The database file. Default: <c>./data/stackl.db</c>, relative to the working directory.</summary>

@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using Stackl.Storage.Events;
 using Stackl.Storage.Reminders;
 using Stackl.Storage.Tasks;
 using Stackl.Tasks;
+using Stackl.Tasks.Events;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Storage;
@@ -44,6 +46,11 @@ public static class StorageSiloBuilderExtensions
         options.Validate();
         UseEngine(builder, sp => StorageEngine.CreatePostgres(options, sp.GetServices<ISchemaScriptSource>(), Logger(sp), sp.GetService<IMeterFactory>()));
         builder.UseStacklPostgresReminders(options.ConnectionString);
+
+        // Silos of one database share their task events, so an event stream on any silo sees every silo's tasks.
+        builder.Services.RemoveAll<PostgresEventRelay>();
+        builder.Services.AddSingleton(sp => new PostgresEventRelay(options.ConnectionString, sp.GetRequiredService<TaskEventHub>(), Logger(sp)));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresEventRelay>());
         return builder;
     }
 

@@ -3,10 +3,12 @@ using Stackl.Contracts;
 
 namespace Stackl.Tasks.Events;
 
-/// <summary>Publishes the task events of this silo to in-process subscribers (SSE streams, the dashboard, metrics).</summary>
+/// <summary>Publishes task events to in-process subscribers (SSE streams, the dashboard): this silo's, and other silos' that a relay brings.</summary>
 /// <remarks>
 /// Status events are published after the transition is persisted. A subscriber that falls behind loses its oldest events rather
-/// than slowing tasks down; events are a live view, the task table is the record.
+/// than slowing tasks down; events are a live view, the task table is the record. In a cluster a relay (PostgreSQL
+/// <c>LISTEN/NOTIFY</c>) forwards <see cref="PublishedHere"/> events to the other silos, which deliver them with
+/// <see cref="PublishFromAnotherSilo"/>, so a stream on any silo sees the tasks of every silo.
 /// </remarks>
 public sealed class TaskEventHub
 {
@@ -27,9 +29,22 @@ public sealed class TaskEventHub
         return subscription;
     }
 
-    /// <summary>Delivers an event to every subscriber without waiting.</summary>
+    /// <summary>Raised for every event of a task running on this silo, after its subscribers got it.</summary>
+    public event Action<TaskEvent>? PublishedHere;
+
+    /// <summary>Delivers an event of a task of this silo to every subscriber without waiting, and to the relay if there is one.</summary>
     /// <param name="taskEvent">The event.</param>
     public void Publish(TaskEvent taskEvent)
+    {
+        Deliver(taskEvent);
+        PublishedHere?.Invoke(taskEvent);
+    }
+
+    /// <summary>Delivers an event another silo published to this silo's subscribers (not back to the relay).</summary>
+    /// <param name="taskEvent">The event.</param>
+    public void PublishFromAnotherSilo(TaskEvent taskEvent) => Deliver(taskEvent);
+
+    private void Deliver(TaskEvent taskEvent)
     {
         foreach (var subscriber in _subscribers)
         {
