@@ -28,8 +28,7 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
 });
 builder.UseOrleans(silo =>
 {
-    var siloPort = SiloSettings.ResolvePort(siloSettings.SiloPort);
-    var gatewayPort = SiloSettings.ResolvePort(siloSettings.GatewayPort);
+    var (siloPort, gatewayPort) = siloSettings.ResolvePorts();
     if (storage.IsPostgres)
     {
         // Silos started on the same database with the same cluster id form one cluster through Orleans' membership table.

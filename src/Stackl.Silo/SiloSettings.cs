@@ -63,17 +63,28 @@ public sealed class SiloSettings
         }
     }
 
-    /// <summary>The port to listen on: the configured one, or a free loopback port when it is 0.</summary>
-    /// <param name="configured">The configured port.</param>
-    public static int ResolvePort(int configured)
+    /// <summary>The silo and gateway ports to listen on: the configured ones, or free ports where they are 0 (two different ones).</summary>
+    public (int SiloPort, int GatewayPort) ResolvePorts()
     {
-        if (configured != 0)
-        {
-            return configured;
-        }
+        // Both probe listeners are held until both ports are known, so a port picked for the silo is not picked again for the gateway.
+        using var siloProbe = SiloPort == 0 ? StartProbe() : null;
+        using var gatewayProbe = GatewayPort == 0 ? StartProbe() : null;
+        return (siloProbe is null ? SiloPort : PortOf(siloProbe), gatewayProbe is null ? GatewayPort : PortOf(gatewayProbe));
+    }
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+    private static Probe StartProbe()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return new Probe(listener);
+    }
+
+    private static int PortOf(Probe probe) => ((IPEndPoint)probe.Listener.LocalEndpoint).Port;
+
+    private sealed class Probe(TcpListener listener) : IDisposable
+    {
+        public TcpListener Listener => listener;
+
+        public void Dispose() => listener.Dispose();
     }
 }

@@ -27,6 +27,21 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     private static async Task<SiloProcess> StartAsync(string workingDirectory, string phase, params string[] storage)
     {
+        // A free port can be taken between picking and binding it (tests run in parallel): start again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(workingDirectory, phase, storage);
+            }
+            catch (InvalidOperationException exception) when (attempt < 4 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnceAsync(string workingDirectory, string phase, string[] storage)
+    {
         var baseAddress = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
         var process = ChildProcess.Start(
             BuildOutput.SiloDll,

@@ -58,22 +58,40 @@ public sealed class TestSilo : IAsyncDisposable
 
         await _killing.ConfigureAwait(false);
 
+        // A free port can be taken by another process between picking it and binding it: pick again and retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            var host = Build();
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                _host = host;
+                Generation++;
+                return;
+            }
+            catch (Exception exception) when (attempt < 5 && FreePort.IsAddressInUse(exception))
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    private IHost Build()
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         _configureServices?.Invoke(builder.Services);
         var generation = Generation + 1;
+        var (siloPort, gatewayPort) = FreePort.Pair();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort.Next(), FreePort.Next(), serviceId: _clusterId, clusterId: _clusterId);
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: _clusterId, clusterId: _clusterId);
             silo.Configure<SiloOptions>(o => o.SiloName = $"test-silo-{generation}");
             _configureSilo(silo);
         });
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        _host = host;
-        Generation = generation;
+        return builder.Build();
     }
 
     /// <summary>Stops the silo gracefully: activations deactivate, hosted services stop.</summary>

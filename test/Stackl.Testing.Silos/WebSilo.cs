@@ -19,7 +19,20 @@ public sealed class WebSilo : IAsyncDisposable
 
     private WebSilo(bool realHttp, (string Key, string Value)[] settings)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        try
+        {
+            (_factory, Http, BaseAddress) = Create(realHttp, settings);
+        }
+        catch
+        {
+            _database.Dispose();
+            throw;
+        }
+    }
+
+    private (WebApplicationFactory<Program> Factory, HttpClient Http, Uri BaseAddress) Create(bool realHttp, (string Key, string Value)[] settings)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Stackl:Storage:SqlitePath", _database.Path);
             web.UseSetting("Stackl:Cluster:SiloPort", "0");
@@ -30,17 +43,24 @@ public sealed class WebSilo : IAsyncDisposable
                 web.UseSetting(key, value);
             }
         });
-        if (!realHttp)
+        try
         {
-            Http = _factory.CreateClient();
-            BaseAddress = Http.BaseAddress!;
-            return;
-        }
+            if (!realHttp)
+            {
+                var client = factory.CreateClient();
+                return (factory, client, client.BaseAddress!);
+            }
 
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        Http = new HttpClient { BaseAddress = BaseAddress };
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            factory.StartServer();
+            var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            return (factory, new HttpClient { BaseAddress = address }, address);
+        }
+        catch
+        {
+            factory.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A client of the silo's HTTP API.</summary>
@@ -58,7 +78,20 @@ public sealed class WebSilo : IAsyncDisposable
     /// <summary>Starts a silo; <paramref name="settings"/> override the defaults (e.g. <c>("Stackl:Api:MaxWait", "00:00:02")</c>).</summary>
     /// <param name="realHttp">True to listen on Kestrel at a free 127.0.0.1 port.</param>
     /// <param name="settings">Configuration keys and values.</param>
-    public static WebSilo Start(bool realHttp = false, params (string Key, string Value)[] settings) => new(realHttp, settings);
+    public static WebSilo Start(bool realHttp = false, params (string Key, string Value)[] settings)
+    {
+        // The host picks free ports itself; one can be taken between picking and binding it: start again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new WebSilo(realHttp, settings);
+            }
+            catch (Exception exception) when (attempt < 5 && FreePort.IsAddressInUse(exception))
+            {
+            }
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
