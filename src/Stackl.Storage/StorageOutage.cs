@@ -33,10 +33,12 @@ internal sealed class StorageOutage(StorageDialect dialect, ILogger logger, Acti
         {
             switch (current)
             {
-                case StorageUnavailableException or SocketException or TimeoutException or IOException:
+                // A timeout counts only inside a driver's exception: an Orleans call timeout says nothing about the database.
+                case StorageUnavailableException or SocketException or IOException:
+                case NpgsqlException { InnerException: TimeoutException }:
                 case PostgresException postgres when postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("53", StringComparison.Ordinal):
                 case NpgsqlException { IsTransient: true } and not PostgresException:
-                case DbException { IsTransient: true }:
+                case DbException { IsTransient: true } and not PostgresException:
                     return true;
             }
         }

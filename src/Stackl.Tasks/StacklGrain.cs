@@ -23,6 +23,27 @@ public abstract class StacklGrain : Grain
         }
     }
 
+    /// <summary>Writes a state; when the write fails, the activation leaves memory once the turn ends.</summary>
+    /// <remarks>
+    /// The grain changed its in-memory state before writing it. After a failed (or unanswered) write memory may be ahead of the
+    /// database, so no later call may act on it: the next call or reminder tick reactivates the grain from what is stored.
+    /// </remarks>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="state">The state.</param>
+    protected async Task WriteOrForgetAsync<TState>(IPersistentState<TState> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     /// <summary>Runs work outside the grain's turn, so the grain keeps answering calls while it runs.</summary>
     /// <remarks>
     /// The work runs on the thread pool, outside the activation's scheduler: it must not touch grain fields, and it talks to grains

@@ -40,7 +40,7 @@ public static class ApiProblems
                 // The storage layer logged the outage once; a stack trace per request would bury it.
                 httpContext.Response.Headers.RetryAfter = "2";
                 var reason = outage?.Message ?? $"The database cannot be reached: {exception.GetBaseException().Message}.";
-                await Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, $"{reason} Nothing was changed; retry the request.").ExecuteAsync(httpContext);
+                await Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, $"{reason} The request may not have taken effect; retry it (a task submitted with an idempotency key is never started twice).").ExecuteAsync(httpContext);
                 return true;
             }
 

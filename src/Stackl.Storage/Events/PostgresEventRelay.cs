@@ -18,8 +18,8 @@ internal sealed partial class PostgresEventRelay : IHostedService, IAsyncDisposa
     /// <summary>The channel name.</summary>
     public const string ChannelName = "stackl_task_events";
 
-    /// <summary>The longest log line a notification carries (PostgreSQL caps a payload at 8,000 bytes).</summary>
-    public const int MaxMessageLength = 2000;
+    /// <summary>The longest log line a notification carries: PostgreSQL caps a payload at 8,000 bytes, and JSON may escape a character as six.</summary>
+    public const int MaxMessageLength = 1000;
 
     private static readonly TimeSpan s_reconnectDelay = TimeSpan.FromSeconds(1);
     private readonly string _connectionString;
@@ -85,7 +85,7 @@ internal sealed partial class PostgresEventRelay : IHostedService, IAsyncDisposa
 
                 return;
             }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is NpgsqlException or IOException or TimeoutException)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 LogRelayInterrupted(_logger, exception.Message);
                 await Task.Delay(s_reconnectDelay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -116,7 +116,9 @@ internal sealed partial class PostgresEventRelay : IHostedService, IAsyncDisposa
             {
                 return;
             }
-            catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException)
+#pragma warning disable CA1031 // Events are a live view: the relay reconnects whatever broke it, and never takes the silo down.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
                 LogRelayInterrupted(_logger, exception.Message);
                 await Task.Delay(s_reconnectDelay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

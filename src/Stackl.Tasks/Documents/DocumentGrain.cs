@@ -201,7 +201,7 @@ internal sealed class DocumentGrain(
 
     private async Task WriteAsync()
     {
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state);
         KeepAlive = Document.Owner is not null || _waiters.Count > 0;
         if (_pendingHandOver is { } next)
         {

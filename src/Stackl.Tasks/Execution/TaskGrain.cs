@@ -64,6 +64,9 @@ internal sealed class TaskGrain(
 
         KeepAlive = true;
         ArmDeadlineTimer();
+
+        // A submit whose reminder write failed (or a reminder lost with a crash between the two writes) gets it back here.
+        await RegisterRecoveryReminderAsync();
         await RecoverAsync();
     }
 
@@ -90,7 +93,7 @@ internal sealed class TaskGrain(
 
         // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
         var stored = Task.WhenAll(
-            state.WriteStateAsync(),
+            WriteOrForgetAsync(state),
             RegisterRecoveryReminderAsync());
 
         // The first lock is asked for now, so its write joins the same group commit instead of waiting for the next one. It is asked after
@@ -185,7 +188,7 @@ internal sealed class TaskGrain(
         }
 
         Current.Reverts.Add(revert);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state);
     }
 
     /// <inheritdoc />
@@ -212,7 +215,7 @@ internal sealed class TaskGrain(
         Current.Committing = true;
         Current.Result = outcome.Result;
         Current.AddLogs(outcome.Logs);
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state);
         return true;
     }
 
@@ -361,7 +364,7 @@ internal sealed class TaskGrain(
         Current.Status = TaskStatus.RollingBack;
         Current.RollbackTarget = target;
         Current.Error = error;
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state);
         Publish();
         if (_executorCancel is not null)
         {
@@ -376,7 +379,7 @@ internal sealed class TaskGrain(
         Current.Status = status;
         Current.Error = error;
         Current.Completed = TimeProvider.GetUtcNow();
-        await state.WriteStateAsync();
+        await WriteOrForgetAsync(state);
         _onePhaseInFlight = false;
         _deadlineTimer?.Dispose();
         KeepAlive = false;
