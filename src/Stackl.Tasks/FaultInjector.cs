@@ -17,6 +17,12 @@ public enum FaultPoint
 
     /// <summary>Documents released; revert actions not yet run.</summary>
     DuringRevert,
+
+    /// <summary>The task grain wrote the decision record, but its answer to the executor is lost.</summary>
+    DecisionAnswerLost,
+
+    /// <summary>The document committed a one-phase commit, but its answer to the executor is lost.</summary>
+    OnePhaseAnswerLost,
 }
 
 /// <summary>Runs an armed action when a task reaches a fault point; production silos never arm one.</summary>

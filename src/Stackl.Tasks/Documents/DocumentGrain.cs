@@ -98,6 +98,7 @@ internal sealed class DocumentGrain(
         Document.HasStaged = true;
         Document.Staged = value;
         await CommitAndUnlockAsync();
+        environment.Faults.Hit(FaultPoint.OnePhaseAnswerLost, taskId);
         return true;
     }
 

@@ -89,7 +89,7 @@ internal sealed class TaskExecutor(
             {
                 await Task.WhenAll(written.Select(w => StageAsync(w.Key, w.Value)));
                 environment.Faults.Hit(FaultPoint.AfterStaging, taskId);
-                settled = await Self.DecideCommitAsync(outcome);
+                settled = await OutcomeUnknownOnFailure(Self.DecideCommitAsync(outcome));
                 if (settled)
                 {
                     environment.Faults.Hit(FaultPoint.AfterDecision, taskId);
@@ -101,6 +101,13 @@ internal sealed class TaskExecutor(
         {
             settled = true;
             run?.SetStatus(ActivityStatusCode.Error, "the silo stopped; the task recovers in its next activation");
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            // The commit point may have been written, or the one document may have committed: neither release nor roll back
+            // here. The task's next reminder tick starts its recovery, which asks the task and its documents what happened.
+            settled = true;
+            run?.SetStatus(ActivityStatusCode.Error, "the commit's outcome is unknown; the task's recovery settles it");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -221,6 +228,18 @@ internal sealed class TaskExecutor(
     private static bool IsCrash(Exception exception, CancellationToken siloStopping) =>
         exception is InjectedFaultException or SiloUnavailableException || siloStopping.IsCancellationRequested;
 
+    private static async Task<bool> OutcomeUnknownOnFailure(Task<bool> commitPoint)
+    {
+        try
+        {
+            return await commitPoint;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new CommitOutcomeUnknownException(exception);
+        }
+    }
+
     private async Task<bool> CommitOnePhaseAsync(KeyValuePair<string, JsonElement?> write, TaskOutcome outcome, List<string> held)
     {
         if (!await Self.BeginOnePhaseCommitAsync())
@@ -229,7 +248,7 @@ internal sealed class TaskExecutor(
         }
 
         environment.Faults.Hit(FaultPoint.AfterStaging, taskId);
-        if (!await Document(write.Key).CommitValueAsync(taskId, write.Value))
+        if (!await OutcomeUnknownOnFailure(Document(write.Key).CommitValueAsync(taskId, write.Value)))
         {
             await Self.FailAsync(TaskStatus.Failed, LockLost(write.Key), outcome.Logs);
             return false;
@@ -310,3 +329,7 @@ internal sealed class TaskExecutor(
         }
     }
 }
+
+/// <summary>The call that writes a task's commit point failed without saying whether the write landed.</summary>
+internal sealed class CommitOutcomeUnknownException(Exception innerException)
+    : Exception("The commit point's write failed without an answer; the task's recovery finds out whether it landed.", innerException);

@@ -216,6 +216,7 @@ internal sealed class TaskGrain(
         Current.Result = outcome.Result;
         Current.AddLogs(outcome.Logs);
         await WriteOrForgetAsync(state);
+        environment.Faults.Hit(FaultPoint.DecisionAnswerLost, GrainKey);
         return true;
     }
 
@@ -272,6 +273,7 @@ internal sealed class TaskGrain(
     /// <inheritdoc />
     public async Task FinishRecoveryAsync(bool committed)
     {
+        _onePhaseInFlight = false;
         if (Current.Status != TaskStatus.Running || Current.Committing)
         {
             return;
@@ -318,8 +320,16 @@ internal sealed class TaskGrain(
             return;
         }
 
-        if (_onePhaseInFlight || (_driverKind == DriverKind.Recovery && DriverRunning))
+        // A one-phase commit in flight decides the task; once its executor ended without settling it, recovery asks the document.
+        if ((_onePhaseInFlight || _driverKind == DriverKind.Recovery) && DriverRunning)
         {
+            return;
+        }
+
+        if (_onePhaseInFlight)
+        {
+            // Its executor ended without knowing whether the document committed: never roll back blind, ask the document.
+            await RecoverAsync();
             return;
         }
 

@@ -82,6 +82,33 @@ public abstract class AtomicityLawTests(IEngineUnderTest engine) : TaskTestBase(
         Assert.Equal("""{"kept":true}""", await ValueAsync("config/durable"));
     }
 
+    [Fact]
+    public async Task TwoPhaseTransfer_DecisionWrittenButItsAnswerLost_CommitsEverything()
+    {
+        await PutAsync("account/a", """{"balance":100}""");
+        await PutAsync("account/b", """{"balance":0}""");
+        Faults.Arm(FaultPoint.DecisionAnswerLost, _ => throw new TimeoutException("the decision's answer was lost"));
+
+        var task = await RunAsync(Spec("document", "transaction", Transfer));
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal(("""{"balance":90}""", """{"balance":10}"""), (await ValueAsync("account/a"), await ValueAsync("account/b")));
+        await NoLocksAsync();
+    }
+
+    [Fact]
+    public async Task OnePhasePut_DocumentCommittedButItsAnswerLost_EndsCompletedNotRolledBack()
+    {
+        await PutAsync("config/app", """{"v":1}""");
+        Faults.Arm(FaultPoint.OnePhaseAnswerLost, _ => throw new TimeoutException("the commit's answer was lost"));
+
+        var task = await RunAsync(Spec("document", "put", """{"key":"config/app","value":{"v":2}}"""));
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal("""{"v":2}""", await ValueAsync("config/app"));
+        await NoLocksAsync();
+    }
+
     private async Task<string> SubmitAndKillAtAsync(FaultPoint point, TaskSpec spec)
     {
         var killed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
