@@ -23,6 +23,7 @@ public static class ClusteringExtensions
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
+        builder.Services.TryAddSingleton<PostgresSchemaAtStart>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Orleans.ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>, PostgresClusteringSchema>());
         return builder;
     }

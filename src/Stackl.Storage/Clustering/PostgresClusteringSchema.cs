@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -7,8 +6,7 @@ namespace Stackl.Storage.Clustering;
 /// <summary>Migrates the clustering database when the silo starts, before Orleans reads its membership queries.</summary>
 internal sealed class PostgresClusteringSchema(
     IOptions<AdoNetClusteringSiloOptions> options,
-    IEnumerable<ISchemaScriptSource> scripts,
-    ILoggerFactory loggerFactory) : Orleans.ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>
+    PostgresSchemaAtStart schema) : Orleans.ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>
 {
     /// <inheritdoc />
     public void Participate(Orleans.Runtime.ISiloLifecycle lifecycle)
@@ -28,14 +26,6 @@ internal sealed class PostgresClusteringSchema(
                 $"Stackl's PostgreSQL clustering needs AdoNetClusteringSiloOptions with Invariant '{ClusteringExtensions.NpgsqlInvariant}' and a ConnectionString (found Invariant '{clustering.Invariant}'); configure clustering with UseStacklPostgresClustering only.");
         }
 
-        // An engine of its own over the connection string clustering uses: the schema is created where membership will look, whatever storage the silo has.
-        var engine = StorageEngine.CreatePostgres(
-            new PostgresStorageOptions { ConnectionString = clustering.ConnectionString },
-            scripts,
-            loggerFactory.CreateLogger("Stackl.Storage"));
-        await using (engine.ConfigureAwait(false))
-        {
-            await engine.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await schema.EnsureAsync(clustering.ConnectionString, cancellationToken).ConfigureAwait(false);
     }
 }

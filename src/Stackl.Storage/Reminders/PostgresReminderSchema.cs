@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -8,26 +7,11 @@ namespace Stackl.Storage.Reminders;
 /// Migrates the PostgreSQL schema (our scripts, which hold the reminder table and its <c>OrleansQuery</c> rows) before Orleans'
 /// ADO.NET reminder table reads its statements, so a silo that uses PostgreSQL reminders starts on an empty database.
 /// </summary>
-internal sealed class PostgresReminderSchema(
-    IOptions<AdoNetReminderTableOptions> options,
-    IEnumerable<ISchemaScriptSource> scripts,
-    ILoggerFactory loggerFactory) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class PostgresReminderSchema(IOptions<AdoNetReminderTableOptions> options, PostgresSchemaAtStart schema) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle)
     {
         // RuntimeInitialize comes before RuntimeGrainServices, where the reminder service starts its table.
-        lifecycle.Subscribe(nameof(PostgresReminderSchema), ServiceLifecycleStage.RuntimeInitialize, MigrateAsync);
-    }
-
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        var engine = StorageEngine.CreatePostgres(
-            new PostgresStorageOptions { ConnectionString = options.Value.ConnectionString ?? "", WriterCount = 1 },
-            scripts,
-            loggerFactory.CreateLogger("Stackl.Storage"));
-        await using (engine.ConfigureAwait(false))
-        {
-            await engine.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        }
+        lifecycle.Subscribe(nameof(PostgresReminderSchema), ServiceLifecycleStage.RuntimeInitialize, cancellationToken => schema.EnsureAsync(options.Value.ConnectionString ?? "", cancellationToken));
     }
 }

@@ -55,6 +55,7 @@ public static class ReminderStorageExtensions
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
+        builder.Services.TryAddSingleton<PostgresSchemaAtStart>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresReminderSchema>());
         return builder;
     }
