@@ -82,11 +82,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     catch (Exception exception) when (reused && StorageOutage.IsOutage(exception))
                     {
                         // A connection kept across batches may have died while idle (the server restarted, or its host went away):
-                        // one more try on a new one. Every write is guarded by its version, so a batch that did commit before the
-                        // connection broke is refused the second time as stale instead of applied twice.
+                        // one more try on a new one. A guarded state write that did commit before the connection broke is refused
+                        // the second time as stale instead of applied twice; the grain then reloads what is stored.
                         await DisposeCommandsAsync(sqliteCommands).ConfigureAwait(false);
                         await connection.DisposeAsync().ConfigureAwait(false);
-                        connection = null;
                         connection = await _engine.OpenConnectionAsync().ConfigureAwait(false);
                         await CommitAsync(connection, sqliteCommands, batch).ConfigureAwait(false);
                     }

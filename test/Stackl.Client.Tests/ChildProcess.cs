@@ -118,14 +118,6 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>A 127.0.0.1 port that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private void Keep(string? line, System.Text.StringBuilder stream)
     {
         if (line is null)

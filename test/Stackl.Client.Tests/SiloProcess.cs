@@ -42,7 +42,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     private static async Task<SiloProcess> StartOnceAsync(string workingDirectory, string phase, string[] storage)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
+        var baseAddress = new Uri($"http://127.0.0.1:{Stackl.Testing.FreePort.Next()}/");
         var process = ChildProcess.Start(
             BuildOutput.SiloDll,
             workingDirectory,

@@ -147,7 +147,7 @@ public sealed class ReminderSiloTests : IDisposable
 
         builder.UseOrleans(b =>
         {
-            b.UseLocalhostClustering(FreePort(), FreePort());
+            b.UseLocalhostClustering(Stackl.Testing.FreePort.Next(), Stackl.Testing.FreePort.Next());
             b.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             useReminders(b);
         });
@@ -176,13 +176,6 @@ public sealed class ReminderSiloTests : IDisposable
             Assert.Fail($"{phase}: expected a tick of reminder 'probe' within {s_tickTimeout.TotalSeconds} s, got none.");
             throw;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record Silo(IHost Host)

@@ -58,7 +58,7 @@ public sealed class PostgresServer
 
         var folder = Directory.CreateTempSubdirectory("stackl-pg-").FullName;
         var data = Path.Combine(folder, "data");
-        var port = FreePort();
+        var port = Stackl.Testing.FreePort.Next();
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
@@ -85,13 +85,6 @@ public sealed class PostgresServer
 #pragma warning restore CA1031
         };
         return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void RunAsPostgres(bool asRoot, string program, string[] arguments)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using Stackl.Testing;
+
 namespace Stackl.Testing.Databases;
 
 /// <summary>A loopback TCP forwarder a test can cut and restore, to give a server a real outage without stopping it.</summary>
@@ -26,11 +28,7 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <param name="targetPort">The server's port.</param>
     public static TcpProxy Start(int targetPort)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, targetPort), port);
+        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, targetPort), FreePort.Next());
         proxy.Restore();
         return proxy;
     }

@@ -51,8 +51,8 @@ public sealed class ClusterTestSilo : IAsyncDisposable
     /// <summary>Builds and starts a silo.</summary>
     public static async Task<ClusterTestSilo> StartAsync(string connectionString, string clusterId, string name, bool killable = false)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        var siloPort = Stackl.Testing.FreePort.Next();
+        var gatewayPort = Stackl.Testing.FreePort.Next();
         TcpProxy? siloProxy = null;
         TcpProxy? databaseProxy = null;
         if (killable)
@@ -157,12 +157,5 @@ public sealed class ClusterTestSilo : IAsyncDisposable
         _host.Dispose();
         _siloProxy?.Cut();
         _databaseProxy?.Cut();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
