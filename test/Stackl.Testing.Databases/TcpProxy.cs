@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-
 using Stackl.Testing;
 
 namespace Stackl.Testing.Databases;
