@@ -57,6 +57,11 @@ builder.UseOrleans(silo =>
 #pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10.4.2; the kill test (ClusterProcessTests) holds it to the behaviour we rely on.
         silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
+
+        // The directory would hold a crashed silo's grains for 30 s (less the detection time) in case it still runs. Stackl's
+        // storage is the fence instead: every state write names the version its activation read, so a silo declared dead that is
+        // still running cannot overwrite what a survivor wrote, and its tasks are resolved within seconds of the death.
+        silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = TimeSpan.Zero);
     }
     else
     {

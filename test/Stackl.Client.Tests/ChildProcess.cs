@@ -103,10 +103,22 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process freezes with its sockets open, answering nothing, until <see cref="Resume"/>.</summary>
+    public void Freeze() => SendSignal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Resume() => SendSignal("CONT");
+
     public async ValueTask DisposeAsync()
     {
         try
         {
+            if (!_process.HasExited)
+            {
+                // A frozen process ignores nothing but SIGKILL, yet its output readers only drain once it runs again.
+                SendSignal("CONT");
+            }
+
             Kill();
             await _process.WaitForExitAsync();
         }
@@ -116,6 +128,16 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void SendSignal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -s {signal} {_process.Id} exited with {kill.ExitCode}.");
+        }
     }
 
     private void Keep(string? line, System.Text.StringBuilder stream)

@@ -88,5 +88,14 @@ internal sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(30), "the killed silo");
     }
 
+    /// <summary>SIGSTOP: frozen with its sockets open.</summary>
+    public void Freeze() => _process.Freeze();
+
+    /// <summary>SIGCONT.</summary>
+    public void Resume() => _process.Resume();
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
