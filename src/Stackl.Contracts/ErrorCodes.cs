@@ -42,6 +42,9 @@ public static class ErrorCodes
     /// <summary>A document's lock lease ran out before the task committed.</summary>
     public const string LockLost = "lock_lost";
 
+    /// <summary>Another activation of a document wrote it first (two silos ran it at once after a membership change or a partition); the task was rolled back.</summary>
+    public const string StaleActivation = "stale_activation";
+
     /// <summary>The request is malformed (bad JSON, a wrong type, a missing field).</summary>
     public const string InvalidRequest = "invalid_request";
 

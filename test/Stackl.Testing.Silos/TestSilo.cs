@@ -32,6 +32,9 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>The running silo's services.</summary>
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("The test silo is not running; call RestartAsync.");
 
+    /// <summary>True between a start and a stop or kill.</summary>
+    public bool IsRunning => _host is not null;
+
     /// <summary>How many times the silo was started.</summary>
     public int Generation { get; private set; }
 

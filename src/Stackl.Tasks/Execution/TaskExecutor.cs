@@ -127,6 +127,13 @@ internal sealed class TaskExecutor(
             run?.SetStatus(ActivityStatusCode.Error, failure.Message);
             await TryAsync(() => Self.FailAsync(TaskStatus.Failed, new TaskError(failure.Code, failure.Message), context?.TakeLog() ?? []), siloStopping);
         }
+        catch (Orleans.Storage.InconsistentStateException stale)
+        {
+            // The storage fenced off a stale activation (it has deactivated); the next activation reads what the other wrote.
+            var error = new TaskError(ErrorCodes.StaleActivation, $"{stale.Message} Two silos ran the same document at once (a membership change or a partition); this task was rolled back and may be submitted again.");
+            run?.SetStatus(ActivityStatusCode.Error, error.Message);
+            await TryAsync(() => Self.FailAsync(TaskStatus.Failed, error, context?.TakeLog() ?? []), siloStopping);
+        }
 #pragma warning disable CA1031 // Any handler exception fails the task with its message; nothing may escape the executor.
         catch (Exception exception)
 #pragma warning restore CA1031

@@ -110,7 +110,7 @@ public abstract class ConcurrentTransferLawTests(IEngineUnderTest engine) : Task
 
         Assert.Equal(Accounts * StartBalance, balances.Sum());
         Assert.All(balances, b => Assert.True(b >= 0, $"a balance went negative: {b}"));
-        foreach (var task in await AllTasksAsync())
+        foreach (var task in await TransferSpecs.AllTasksAsync(TaskIndex))
         {
             if (task.Topic != "document" || task.Subtype != "transaction")
             {
@@ -150,33 +150,8 @@ public abstract class ConcurrentTransferLawTests(IEngineUnderTest engine) : Task
         var mode = random.Next(100);
         var needs = mode < 15 ? 1_000_000 : amount;
         var timeout = mode is >= 15 and < 30 ? TimeSpan.FromMilliseconds(random.Next(1, 30)) : TimeSpan.FromSeconds(20);
-        var spec = Spec(
-            "document",
-            "transaction",
-            $$"""
-            {"ops":[{"op":"assert","key":"{{Account(from)}}","path":"/balance","gte":{{needs}}},
-                    {"op":"increment","key":"{{Account(from)}}","path":"/balance","by":{{-amount}}},
-                    {"op":"increment","key":"{{Account(to)}}","path":"/balance","by":{{amount}}}]}
-            """,
-            timeout);
+        var spec = TransferSpecs.Transfer(Account(from), Account(to), amount, needs, timeout);
         return new Transfer(spec, Cancel: mode is >= 30 and < 45);
-    }
-
-    private async Task<List<TaskView>> AllTasksAsync()
-    {
-        var all = new List<TaskView>();
-        string? after = null;
-        while (true)
-        {
-            var page = await TaskIndex.ListAsync(new TaskQuery(After: after, Limit: 500));
-            all.AddRange(page);
-            if (page.Count < 500)
-            {
-                return all;
-            }
-
-            after = page[^1].Id;
-        }
     }
 
     private sealed record Transfer(TaskSpec Spec, bool Cancel);
