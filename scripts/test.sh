@@ -11,6 +11,9 @@ fi
 if [ -d test/Stackl.Dashboard.Tests ] && ! command -v chromium >/dev/null 2>&1; then
   need_apt+=(chromium)
 fi
+if [ -d test/k8s-validate ] && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
+  need_apt+=(nodejs npm)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "Installing ${need_apt[*]} from apt..."
