@@ -33,6 +33,7 @@ builder.UseOrleans(silo =>
     {
         // Silos started on the same database with the same cluster id form one cluster through Orleans' membership table.
         silo.UseStacklPostgresClustering(storage.ConnectionString!);
+        silo.UseStacklKubernetesHostingWhenInPod();
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = siloSettings.ClusterId;
