@@ -42,7 +42,7 @@ builder.UseOrleans(silo =>
         silo.ConfigureEndpoints(siloSettings.AdvertisedAddressOrLoopback(), siloPort, gatewayPort, listenOnAnyHostAddress: true);
 
         // A dead silo's tasks are only resolved once it is declared dead, so detection is tuned for seconds, not Orleans' defaults
-        // (a probe every 10 s, three misses); Stackl:Cluster:Membership overrides any of ClusterMembershipOptions.
+        // (5 s probe timeout, three misses); Stackl:Cluster:Membership overrides any of ClusterMembershipOptions.
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
