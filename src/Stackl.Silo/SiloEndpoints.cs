@@ -48,9 +48,11 @@ public static class SiloEndpoints
             }
         }
 
-        var ready = silo.IsActive && storage != "Unavailable";
+        // A stopping silo is alive but not ready, so load balancers send new work elsewhere while its tasks finish.
+        var draining = services.GetService<Stackl.Tasks.Execution.TaskDrain>() is { IsDraining: true };
+        var ready = silo.IsActive && storage != "Unavailable" && !draining;
         return Results.Json(
-            new { status = ready ? "Healthy" : "Unhealthy", silo = silo.Name, siloStatus = silo.Status.ToString(), storage },
+            new { status = ready ? "Healthy" : draining ? "Draining" : "Unhealthy", silo = silo.Name, siloStatus = silo.Status.ToString(), storage },
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 

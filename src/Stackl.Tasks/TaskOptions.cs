@@ -18,6 +18,9 @@ public sealed class TaskOptions
     /// <summary>How often a non-final task past its deadline is driven again (the deadline reminder's period). Default: 2 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a stopping silo lets the tasks it runs finish before it hands them over (recovered elsewhere). Zero: hand over at once. Default: 15 s; keep it below the host's shutdown timeout.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The most documents one task may lock. Default: 100.</summary>
     public int MaxDocumentsPerTask { get; set; } = 100;
 
@@ -27,6 +30,11 @@ public sealed class TaskOptions
         if (DefaultTimeout <= TimeSpan.Zero || MaxTimeout < DefaultTimeout)
         {
             throw new InvalidOperationException($"Stackl:Tasks:DefaultTimeout ({DefaultTimeout}) must be positive and at most Stackl:Tasks:MaxTimeout ({MaxTimeout}).");
+        }
+
+        if (DrainTimeout < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Stackl:Tasks:DrainTimeout ({DrainTimeout}) must not be negative.");
         }
 
         if (CommitGrace <= TimeSpan.Zero || RecoveryInterval <= TimeSpan.Zero)

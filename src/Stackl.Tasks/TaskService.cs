@@ -12,7 +12,7 @@ namespace Stackl.Tasks;
 
 /// <summary>The front door of the task domain: validates and submits tasks, reads, waits for and cancels them, reads documents.</summary>
 /// <remarks>The HTTP API and in-process producers call this; it holds no state of its own.</remarks>
-public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloMessagingOptions> messagingOptions, TimeProvider timeProvider)
+public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloMessagingOptions> messagingOptions, TimeProvider timeProvider, TaskDrain drain)
 {
     /// <summary>The longest idempotency key or source accepted.</summary>
     public const int MaxNameLength = 200;
@@ -29,6 +29,11 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         try
         {
             var submission = Validate(spec);
+            if (drain.IsDraining)
+            {
+                throw new SiloUnavailableException("This silo is stopping and takes no new tasks; submit the task to another silo (the load balancer stops sending here once /health/ready answers 503).");
+            }
+
             activity?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
             if ((activity ?? Activity.Current)?.Id is { } traceParent)
             {

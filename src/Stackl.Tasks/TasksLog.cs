@@ -34,4 +34,13 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Task {TaskId} was not stored and could not give back its lock on {DocumentKey}; the lock ends with its lease")]
     public static partial void AbandonedLockNotReleased(ILogger logger, Exception exception, string taskId, string documentKey);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "The silo is stopping: it takes no new tasks and gives the {Count} it drives up to {TimeoutSeconds} s to finish")]
+    public static partial void Draining(ILogger logger, int count, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The silo is stopping with {Count} tasks unfinished; their recovery reminders bring them back on another silo or at the next start")]
+    public static partial void HandingOver(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Task {TaskId}: its recovery reminder could not be registered; the task runs and the registration is tried again every recovery interval")]
+    public static partial void ReminderRegistrationRetried(ILogger logger, Exception exception, string taskId);
 }

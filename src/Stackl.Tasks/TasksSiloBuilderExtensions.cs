@@ -60,6 +60,8 @@ public static class TasksSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<TaskMetrics>();
         services.TryAddSingleton<TaskEventHub>();
+        services.TryAddSingleton<TaskDrain>();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TaskDrain>());
         services.TryAddSingleton<TaskEnvironment>();
         services.TryAddSingleton<TaskService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TaskRecoveryService>());

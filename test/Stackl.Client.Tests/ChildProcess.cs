@@ -103,6 +103,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM: asks the process to stop gracefully.</summary>
+    public void Terminate() => SendSignal("TERM");
+
     /// <summary>SIGSTOP: the process freezes with its sockets open, answering nothing, until <see cref="Resume"/>.</summary>
     public void Freeze() => SendSignal("STOP");
 

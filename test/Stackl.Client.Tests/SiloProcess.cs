@@ -22,8 +22,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         StartAsync(Path.GetDirectoryName(sqlitePath)!, phase, "--sqlite-path", sqlitePath);
 
     /// <summary>Starts a silo of a PostgreSQL cluster and waits until <c>/health</c> answers 200.</summary>
-    public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name, string phase) =>
-        StartAsync(Path.GetTempPath(), phase, "--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name);
+    public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name, string phase, params string[] settings) =>
+        StartAsync(Path.GetTempPath(), phase, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name, .. settings]);
 
     private static async Task<SiloProcess> StartAsync(string workingDirectory, string phase, params string[] storage)
     {
@@ -87,6 +87,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         _process.Kill();
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(30), "the killed silo");
     }
+
+    /// <summary>SIGTERM: a graceful stop, as Kubernetes or systemd ask for one.</summary>
+    public void Terminate() => _process.Terminate();
+
+    /// <summary>Waits until the process exits and returns its exit code.</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout, "the stopping silo");
 
     /// <summary>SIGSTOP: frozen with its sockets open.</summary>
     public void Freeze() => _process.Freeze();

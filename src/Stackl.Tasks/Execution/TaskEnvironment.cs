@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stackl.Tasks.Diagnostics;
@@ -18,12 +17,14 @@ internal sealed class TaskEnvironment(
     IServiceProvider services,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
-    IHostApplicationLifetime lifetime)
+    TaskDrain drain)
 {
     public TimeProvider TimeProvider => timeProvider;
 
-    /// <summary>Cancelled when the silo stops: executors end, and the task's reminder or the next start's recovery scan picks them up.</summary>
-    public CancellationToken SiloStopping => lifetime.ApplicationStopping;
+    /// <summary>Cancelled when a stopping silo's drain ends: executors end, and the task's reminder or the next start's recovery scan picks them up.</summary>
+    public CancellationToken SiloStopping => drain.HandOver;
+
+    public TaskDrain Drain => drain;
 
     public HandlerRegistry Handlers => handlers;
 

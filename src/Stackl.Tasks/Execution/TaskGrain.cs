@@ -27,6 +27,7 @@ internal sealed class TaskGrain(
     private DriverKind _driverKind;
     private IDisposable? _deadlineTimer;
     private IGrainReminder? _deadlineReminder;
+    private IGrainTimer? _reminderRetryTimer;
 
     // True from BeginOnePhaseCommitAsync until the task completes or fails: the document's commit decides, so no rollback may start.
     private bool _onePhaseInFlight;
@@ -92,9 +93,8 @@ internal sealed class TaskGrain(
         };
 
         // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
-        var stored = Task.WhenAll(
-            WriteOrForgetAsync(state),
-            RegisterRecoveryReminderAsync());
+        var stored = WriteOrForgetAsync(state);
+        var reminded = RegisterRecoveryReminderAsync();
 
         // The first lock is asked for now, so its write joins the same group commit instead of waiting for the next one. It is asked after
         // the task's writes were queued: one engine writer (SQLite) commits them in that order, so a crash cannot leave the lock without
@@ -107,12 +107,26 @@ internal sealed class TaskGrain(
         }
         catch
         {
+            reminded.Ignore();
             if (firstLock is not null)
             {
                 await AbandonLockAsync(submission.Documents[0], firstLock);
             }
 
             throw;
+        }
+
+        try
+        {
+            await reminded;
+        }
+#pragma warning disable CA1031 // The task is stored: it runs, and its safety net is registered again until that succeeds.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            // In a cluster the reminder's owner can be a silo that just died; the submit must not fail for a stored task.
+            TasksLog.ReminderRegistrationRetried(environment.Logger, exception, GrainKey);
+            RetryRecoveryReminder();
         }
 
         KeepAlive = true;
@@ -423,6 +437,34 @@ internal sealed class TaskGrain(
         _deadlineReminder = await this.RegisterOrUpdateReminder(DeadlineReminder, interval, interval);
     }
 
+    private void RetryRecoveryReminder()
+    {
+        var interval = environment.Options.RecoveryInterval;
+        _reminderRetryTimer = this.RegisterGrainTimer(
+            async _ =>
+            {
+                if (IsFinal)
+                {
+                    _reminderRetryTimer?.Dispose();
+                    return;
+                }
+
+                try
+                {
+                    await RegisterRecoveryReminderAsync();
+                    _reminderRetryTimer?.Dispose();
+                }
+#pragma warning disable CA1031 // Tried again at the next tick.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    TasksLog.ReminderRegistrationRetried(environment.Logger, exception, GrainKey);
+                }
+            },
+            interval,
+            interval);
+    }
+
     private async Task UnregisterDeadlineReminderAsync()
     {
         // After a reactivation the handle is gone: the reminder table has it.
@@ -472,7 +514,14 @@ internal sealed class TaskGrain(
         var executor = new TaskExecutor(GrainKey, Current.Submission!, Current.Deadline, environment, GrainFactory);
         _driverKind = kind;
         var stopping = environment.SiloStopping;
-        _driver = RunDetachedAsync(() => drive(executor, stopping));
+        var tracked = environment.Drain.Track();
+        _driver = RunDetachedAsync(async () =>
+        {
+            using (tracked)
+            {
+                await drive(executor, stopping);
+            }
+        });
     }
 
     private void Publish()
