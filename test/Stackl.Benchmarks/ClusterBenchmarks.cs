@@ -32,10 +32,14 @@ public static class ClusterBenchmarks
 
                 var clients = silos.Select(s => new HttpClient { BaseAddress = s.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }).ToList();
                 await ClosedLoopAsync(clients, WarmUp(duration));
+                var before = CpuSample.Take(silos);
                 var (perSecond, failed) = await ClosedLoopAsync(clients, duration);
+                var cpu = CpuSample.Take(silos).Since(before, perSecond * duration.TotalSeconds);
                 var (p50, p99) = await SequentialAsync(clients[0], duration);
                 Console.WriteLine(
                     $"(h) {siloCount} silo process(es), PostgreSQL, HTTP POST /api/tasks?wait=: {perSecond,7:N0} put tasks/s with {Producers} producers ({failed} not completed); sequential submit-and-wait p50 {p50:0.00} ms, p99 {p99:0.00} ms");
+                Console.WriteLine(
+                    $"    CPU per task: silos {cpu.SiloMs:0.00} ms, load generator {cpu.ClientMs:0.00} ms, the rest (PostgreSQL, kernel) {cpu.RestMs:0.00} ms; machine busy {cpu.BusyPercent:0} %");
                 clients.ForEach(c => c.Dispose());
             }
             finally
@@ -103,6 +107,30 @@ public static class ClusterBenchmarks
         return task?.Status == TaskStatus.Completed;
     }
 
+    /// <summary>CPU time of the silo processes, of this process and of the whole machine (<c>/proc/stat</c>), to say where a task's cost goes.</summary>
+    private sealed record CpuSample(TimeSpan Silos, TimeSpan Client, double MachineBusySeconds, double MachineTotalSeconds)
+    {
+        public static CpuSample Take(List<SiloUnderBench> silos)
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var ticks = 100.0; // USER_HZ on Linux
+            var idle = fields[3] + fields[4];
+            return new CpuSample(
+                TimeSpan.FromTicks(silos.Sum(s => s.CpuTime.Ticks)),
+                Process.GetCurrentProcess().TotalProcessorTime,
+                (fields.Take(8).Sum() - idle) / ticks,
+                fields.Take(8).Sum() / ticks);
+        }
+
+        public (double SiloMs, double ClientMs, double RestMs, double BusyPercent) Since(CpuSample before, double tasks)
+        {
+            var silo = (Silos - before.Silos).TotalMilliseconds / tasks;
+            var client = (Client - before.Client).TotalMilliseconds / tasks;
+            var busy = (MachineBusySeconds - before.MachineBusySeconds) * 1000 / tasks;
+            return (silo, client, busy - silo - client, 100 * (MachineBusySeconds - before.MachineBusySeconds) / (MachineTotalSeconds - before.MachineTotalSeconds));
+        }
+    }
+
     /// <summary>The built silo (<c>stackl-silo.dll</c>) as a child process in PostgreSQL cluster mode, killed when disposed.</summary>
     private sealed class SiloUnderBench : IDisposable
     {
@@ -115,6 +143,15 @@ public static class ClusterBenchmarks
         }
 
         public Uri BaseAddress { get; }
+
+        public TimeSpan CpuTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
 
         public static async Task<SiloUnderBench> StartAsync(string connectionString, string clusterId, string name)
         {
