@@ -34,4 +34,7 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Task {TaskId} was not stored and could not give back its lock on {DocumentKey}; the lock ends with its lease")]
     public static partial void AbandonedLockNotReleased(ILogger logger, Exception exception, string taskId, string documentKey);
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Error, Message = "A cluster client's {Operation} call failed unexpectedly; the client was answered internal_error")]
+    public static partial void GatewayCallFailed(ILogger logger, Exception exception, string operation);
 }
