@@ -26,6 +26,7 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
     o.Validate();
     return true;
 });
+builder.Services.Configure<Stackl.Tasks.Gateway.StacklGatewayOptions>(builder.Configuration.GetSection(ApiOptions.SectionName)); // cluster clients get the API's limits
 builder.UseOrleans(silo =>
 {
     var (siloPort, gatewayPort) = siloSettings.ResolvePorts();

@@ -43,4 +43,7 @@ internal static partial class TasksLog
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Task {TaskId}: its recovery reminder could not be registered; the task runs and the registration is tried again every recovery interval")]
     public static partial void ReminderRegistrationRetried(ILogger logger, Exception exception, string taskId);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "A cluster client's {Operation} call failed unexpectedly; the client was answered internal_error")]
+    public static partial void GatewayCallFailed(ILogger logger, Exception exception, string operation);
 }

@@ -1,3 +1,7 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Stackl.Testing;
 
 namespace Stackl.Client.Tests;
@@ -5,7 +9,9 @@ namespace Stackl.Client.Tests;
 /// <summary>One <see cref="WebSilo"/> on real HTTP (Kestrel at a free 127.0.0.1 port), so the SDK and the CLI reach it exactly as they reach a deployed silo.</summary>
 public sealed class InProcessSilo : IAsyncLifetime
 {
+    private readonly SemaphoreSlim _clusterClientStart = new(1, 1);
     private WebSilo? _silo;
+    private ClusterClientHost? _clusterClient;
 
     /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress => _silo?.BaseAddress ?? throw new InvalidOperationException("The silo is not started.");
@@ -19,6 +25,28 @@ public sealed class InProcessSilo : IAsyncLifetime
         return new StacklClient(options);
     }
 
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _silo?.Services ?? throw new InvalidOperationException("The silo is not started.");
+
+    /// <summary>The silo's Orleans gateway, e.g. <c>127.0.0.1:41235</c>.</summary>
+    public IPEndPoint Gateway =>
+        new(IPAddress.Loopback, Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort);
+
+    /// <summary>The shared cluster client of the silo (through its gateway), started on first use and stopped with the silo.</summary>
+    public async Task<ClusterClientHost> ClusterClientAsync()
+    {
+        await _clusterClientStart.WaitAsync();
+        try
+        {
+            _clusterClient ??= await ClusterClientHost.StartAsync(o => o.Gateways.Add(Gateway));
+            return _clusterClient;
+        }
+        finally
+        {
+            _clusterClientStart.Release();
+        }
+    }
+
     public Task InitializeAsync()
     {
         _silo = WebSilo.Start(realHttp: true);
@@ -27,6 +55,12 @@ public sealed class InProcessSilo : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_clusterClient is not null)
+        {
+            await _clusterClient.DisposeAsync();
+        }
+
+        _clusterClientStart.Dispose();
         if (_silo is not null)
         {
             await _silo.DisposeAsync();

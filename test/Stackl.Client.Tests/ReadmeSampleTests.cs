@@ -19,9 +19,20 @@ public sealed class ReadmeSampleTests(InProcessSilo silo)
     }
 
     [Fact]
-    public void Readme_SdkSection_IsTheCompiledSampleWordForWord()
+    public async Task ReadmeClusterSample_RunsThroughTheSilosGateway()
     {
-        var source = File.ReadAllLines(Path.Combine(BuildOutput.RepositoryRoot, "test", "Stackl.Client.Tests", "ReadmeSample.cs"));
+        var task = await ReadmeClusterSample.RunAsync(silo.Gateway);
+
+        Assert.Equal(TaskStatus.Completed, task.Status);
+        Assert.Equal("cluster", task.Result!.Value.GetProperty("hello").GetString());
+    }
+
+    [Theory]
+    [InlineData("ReadmeSample.cs")]
+    [InlineData("ReadmeClusterSample.cs")]
+    public void Readme_SdkSection_IsTheCompiledSampleWordForWord(string file)
+    {
+        var source = File.ReadAllLines(Path.Combine(BuildOutput.RepositoryRoot, "test", "Stackl.Client.Tests", file));
         var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin");
         var end = Array.FindIndex(source, l => l.Trim() == "// README:end");
         var indent = source[begin].Length - source[begin].TrimStart().Length;
@@ -29,6 +40,6 @@ public sealed class ReadmeSampleTests(InProcessSilo silo)
 
         var readme = File.ReadAllText(Path.Combine(BuildOutput.RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
 
-        Assert.True(readme.Contains("```csharp\n" + sample + "\n```", StringComparison.Ordinal), $"README.md's SDK section must hold ReadmeSample.cs's code between its markers, word for word:\n{sample}");
+        Assert.True(readme.Contains("```csharp\n" + sample + "\n```", StringComparison.Ordinal), $"README.md's SDK section must hold {file}'s code between its markers, word for word:\n{sample}");
     }
 }

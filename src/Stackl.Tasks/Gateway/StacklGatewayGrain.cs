@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Stackl.Contracts;
+using Stackl.Grains.Abstractions;
+using Stackl.Tasks.Queries;
+
+namespace Stackl.Tasks.Gateway;
+
+/// <summary>The cluster clients' front door: the HTTP API's calls, with its validation, limits and errors, over <see cref="TaskService"/> and the indexes.</summary>
+/// <remarks>
+/// A stateless worker runs on the silo whose gateway received the call, so no directory entry ties a client to a silo that may die;
+/// reentrant, because every call only awaits others (a wait must not hold up the next client).
+/// </remarks>
+[GrainType("stackl-gateway")]
+[StatelessWorker]
+[Reentrant]
+internal sealed class StacklGatewayGrain(
+    TaskService service,
+    ITaskIndex taskIndex,
+    IDocumentIndex documentIndex,
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    IOptions<StacklGatewayOptions> options,
+    ILogger<StacklGatewayGrain> logger) : Grain, IStacklGatewayGrain
+{
+    /// <summary>What document writes record as their producer.</summary>
+    private const string Source = "cluster-client";
+
+    private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private StacklGatewayOptions Options => options.Value;
+
+    /// <inheritdoc />
+    public Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan wait) => GuardAsync(nameof(SubmitAsync), async () =>
+    {
+        if (spec is null)
+        {
+            throw GatewayErrors.Invalid("The task spec is missing: pass a TaskSpec such as new TaskSpec(\"demo\", \"echo\", payload).");
+        }
+
+        // The shape checks the HTTP API makes while it parses the body (400), before the domain's own (422).
+        if (string.IsNullOrEmpty(spec.Topic) || string.IsNullOrEmpty(spec.Subtype))
+        {
+            throw GatewayErrors.Invalid($"{(string.IsNullOrEmpty(spec.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
+        }
+
+        var task = await service.SubmitAsync(spec.Payload.ValueKind == JsonValueKind.Undefined ? spec with { Payload = s_emptyObject } : spec);
+        return await AnswerAsync(task, wait);
+    });
+
+    /// <inheritdoc />
+    public Task<TaskView> GetAsync(string id, TimeSpan wait) => GuardAsync(nameof(GetAsync), async () =>
+        await service.GetAsync(id, Wait(wait)) ?? throw GatewayErrors.UnknownTask(id));
+
+    /// <inheritdoc />
+    public Task<TaskView> CancelAsync(string id, TimeSpan wait) => GuardAsync(nameof(CancelAsync), async () =>
+    {
+        var before = await service.GetAsync(id) ?? throw GatewayErrors.UnknownTask(id);
+        if (before.Status.IsFinal())
+        {
+            throw new StacklGatewayException(GatewayErrors.Conflict, "task_final", $"Task {id} is already {before.Status}; a final status never changes.");
+        }
+
+        var after = await service.CancelAsync(id) ?? before;
+        if (after.Status == TaskStatus.Running || (after.Status.IsFinal() && after.Status != TaskStatus.Cancelled))
+        {
+            throw new StacklGatewayException(GatewayErrors.Conflict, "task_committing", $"Task {id} had already decided to commit and cannot be cancelled; it completes. Its status is {after.Status}.");
+        }
+
+        return await AnswerAsync(after, wait);
+    });
+
+    /// <inheritdoc />
+    public Task<Page<TaskView>> ListTasksAsync(TaskStatus? status, string? topic, string? after, int? limit) => GuardAsync(nameof(ListTasksAsync), async () =>
+    {
+        var size = Limit(limit);
+        var items = await taskIndex.ListAsync(new TaskQuery(status, string.IsNullOrEmpty(topic) ? null : topic, string.IsNullOrEmpty(after) ? null : after, size));
+        return new Page<TaskView>(items, items.Count == size ? items[^1].Id : null);
+    });
+
+    /// <inheritdoc />
+    public Task<DocumentView> GetDocumentAsync(string key) => GuardAsync(nameof(GetDocumentAsync), async () =>
+    {
+        var document = await service.GetDocumentAsync(GatewayErrors.Key(key));
+        return document switch
+        {
+            { Value: not null } => document,
+            { Version: 0 } => throw new StacklGatewayException(GatewayErrors.NotFound, ErrorCodes.NotFound, $"Document {document.Key} does not exist; create it with PutDocumentAsync."),
+            _ => throw new StacklGatewayException(GatewayErrors.NotFound, ErrorCodes.NotFound, $"Document {document.Key} was deleted at version {document.Version}; its history is kept (GetHistoryAsync)."),
+        };
+    });
+
+    /// <inheritdoc />
+    public Task<TaskView> PutDocumentAsync(string key, JsonElement value, TimeSpan wait) => GuardAsync(nameof(PutDocumentAsync), () =>
+    {
+        var checkedKey = GatewayErrors.Key(key);
+        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            throw GatewayErrors.Invalid("The value is JSON null; use DeleteDocumentAsync to delete a document.");
+        }
+
+        return SubmitDocumentTaskAsync("put", new JsonObject { ["key"] = checkedKey, ["value"] = JsonNode.Parse(value.GetRawText()) }, wait);
+    });
+
+    /// <inheritdoc />
+    public Task<TaskView> PatchDocumentAsync(string key, JsonElement patch, TimeSpan wait) => GuardAsync(nameof(PatchDocumentAsync), () =>
+    {
+        var checkedKey = GatewayErrors.Key(key);
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            throw GatewayErrors.Invalid($"The patch is a JSON {patch.ValueKind.ToString().ToLowerInvariant()}; a merge patch is a JSON object such as {{\"replicas\": 3, \"debug\": null}}.");
+        }
+
+        return SubmitDocumentTaskAsync("patch", new JsonObject { ["key"] = checkedKey, ["patch"] = JsonNode.Parse(patch.GetRawText()) }, wait);
+    });
+
+    /// <inheritdoc />
+    public Task<TaskView> DeleteDocumentAsync(string key, TimeSpan wait) => GuardAsync(nameof(DeleteDocumentAsync), () =>
+        SubmitDocumentTaskAsync("delete", new JsonObject { ["key"] = GatewayErrors.Key(key) }, wait));
+
+    /// <inheritdoc />
+    public Task<Page<DocumentView>> ListDocumentsAsync(string? prefix, string? after, int? limit) => GuardAsync(nameof(ListDocumentsAsync), async () =>
+    {
+        var size = Limit(limit);
+        var items = await documentIndex.ListAsync(string.IsNullOrEmpty(prefix) ? null : prefix, string.IsNullOrEmpty(after) ? null : after, size);
+        return new Page<DocumentView>(items, items.Count == size ? items[^1].Key : null);
+    });
+
+    /// <inheritdoc />
+    public Task<Page<HistoryEntry>> GetHistoryAsync(string key, long? before, int? limit) => GuardAsync(nameof(GetHistoryAsync), async () =>
+    {
+        var checkedKey = GatewayErrors.Key(key);
+        var size = Limit(limit);
+        var entries = await documentIndex.HistoryAsync(checkedKey, before, size);
+        return new Page<HistoryEntry>(entries, entries.Count == size ? entries[^1].Version.ToString(CultureInfo.InvariantCulture) : null);
+    });
+
+    /// <inheritdoc />
+    public Task<HistoryEntry> GetDocumentVersionAsync(string key, long version) => GuardAsync(nameof(GetDocumentVersionAsync), async () =>
+    {
+        var checkedKey = GatewayErrors.Key(key);
+        return await documentIndex.GetVersionAsync(checkedKey, version)
+            ?? throw new StacklGatewayException(GatewayErrors.NotFound, ErrorCodes.NotFound, $"Document {checkedKey} has no version {version}; list its versions with GetHistoryAsync.");
+    });
+
+    /// <inheritdoc />
+    public Task<LockView[]> ListLocksAsync(int? limit) => GuardAsync(nameof(ListLocksAsync), async () =>
+        (await documentIndex.ListLocksAsync(Limit(limit))).ToArray());
+
+    /// <inheritdoc />
+    public Task<ClusterView> GetClusterAsync() => GuardAsync(nameof(GetClusterAsync), async () =>
+    {
+        // As GET /api/cluster answers it (Stackl.Silo's ClusterApi): membership, this silo's activations, task counts.
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var statistics = await management.GetRuntimeStatistics([silo.SiloAddress]);
+        var activations = statistics.Length == 0 ? 0 : statistics[0].ActivationCount;
+        var counts = await taskIndex.CountByStatusAsync();
+        return new ClusterView(
+            silo.Name,
+            [.. hosts.Select(h => new SiloView(h.SiloName, h.Status.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc)), h.SiloAddress.Equals(silo.SiloAddress) ? activations : null))],
+            counts.ToDictionary(c => c.Key.ToString(), c => c.Value));
+    });
+
+    private async Task<TaskView> SubmitDocumentTaskAsync(string subtype, JsonObject payload, TimeSpan wait)
+    {
+        var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), Source: Source);
+        var task = await service.SubmitAsync(spec);
+        return await AnswerAsync(task, wait);
+    }
+
+    /// <summary>The task, or after up to <paramref name="wait"/> the task final (as the HTTP API's answer to <c>?wait=</c>).</summary>
+    private async Task<TaskView> AnswerAsync(TaskView task, TimeSpan wait) =>
+        !task.Status.IsFinal() && Wait(wait) is { } w ? await service.GetAsync(task.Id, w) ?? task : task;
+
+    /// <summary>A wait as the HTTP API caps <c>?wait=</c>: null for none, at most <see cref="StacklGatewayOptions.MaxWait"/>.</summary>
+    private TimeSpan? Wait(TimeSpan wait) => wait <= TimeSpan.Zero ? null : wait > Options.MaxWait ? Options.MaxWait : wait;
+
+    /// <summary>A page size as the HTTP API bounds <c>?limit=</c>.</summary>
+    private int Limit(int? limit) => limit switch
+    {
+        null => Options.DefaultPageSize,
+        >= 1 and var l when l <= Options.MaxPageSize => l,
+        _ => throw GatewayErrors.Invalid($"limit is {limit}; use a whole number from 1 to {Options.MaxPageSize}."),
+    };
+
+    private async Task<T> GuardAsync<T>(string operation, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (exception is not StacklGatewayException)
+        {
+            var failure = GatewayErrors.Translate(exception, out var unexpected);
+            if (unexpected)
+            {
+                TasksLog.GatewayCallFailed(logger, exception, operation);
+            }
+
+            throw failure;
+        }
+    }
+}
