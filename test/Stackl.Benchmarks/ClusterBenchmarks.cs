@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Stackl.Client;
+using Stackl.Client.Orleans;
 using Stackl.Contracts;
 using Stackl.Testing;
 using Stackl.Testing.Databases;
@@ -9,7 +14,7 @@ namespace Stackl.Benchmarks;
 
 /// <summary>
 /// Durable <c>document/put</c> tasks through the HTTP API of built silo processes on one PostgreSQL: one silo, then a cluster of
-/// three, with producers spread over the silos as a load balancer would.
+/// three, with producers spread over the silos as a load balancer would; then the same through Orleans' cluster client.
 /// </summary>
 public static class ClusterBenchmarks
 {
@@ -31,16 +36,20 @@ public static class ClusterBenchmarks
                 }
 
                 var clients = silos.Select(s => new HttpClient { BaseAddress = s.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }).ToList();
-                await ClosedLoopAsync(clients, WarmUp(duration));
-                var before = CpuSample.Take(silos);
-                var (perSecond, failed) = await ClosedLoopAsync(clients, duration);
-                var cpu = CpuSample.Take(silos).Since(before, perSecond * duration.TotalSeconds);
-                var (p50, p99) = await SequentialAsync(clients[0], duration);
-                Console.WriteLine(
-                    $"(h) {siloCount} silo process(es), PostgreSQL, HTTP POST /api/tasks?wait=: {perSecond,7:N0} put tasks/s with {Producers} producers ({failed} not completed); sequential submit-and-wait p50 {p50:0.00} ms, p99 {p99:0.00} ms");
-                Console.WriteLine(
-                    $"    CPU per task: silos {cpu.SiloMs:0.00} ms, load generator {cpu.ClientMs:0.00} ms, the rest (PostgreSQL, kernel) {cpu.RestMs:0.00} ms; machine busy {cpu.BusyPercent:0} %");
+                await MeasureAsync($"(h) {siloCount} silo process(es), PostgreSQL, HTTP POST /api/tasks?wait=", silos, (p, key, i) => PutOverHttpAsync(clients[p % clients.Count], key, i), duration);
                 clients.ForEach(c => c.Dispose());
+
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+                builder.AddStacklClusterClient(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ConnectionString = connectionString;
+                });
+                using var host = builder.Build();
+                await host.StartAsync();
+                var cluster = host.Services.GetRequiredService<IStacklClient>();
+                await MeasureAsync($"(i) {siloCount} silo process(es), PostgreSQL, Orleans cluster client (Stackl.Client.Orleans)", silos, (_, key, i) => PutOverClusterClientAsync(cluster, key, i), duration);
+                await host.StopAsync();
             }
             finally
             {
@@ -54,7 +63,18 @@ public static class ClusterBenchmarks
 
     private static TimeSpan WarmUp(TimeSpan duration) => duration < TimeSpan.FromSeconds(5) ? duration : TimeSpan.FromSeconds(5);
 
-    private static async Task<(double PerSecond, long Failed)> ClosedLoopAsync(List<HttpClient> clients, TimeSpan duration)
+    private static async Task MeasureAsync(string label, List<SiloUnderBench> silos, Func<int, string, long, Task<bool>> put, TimeSpan duration)
+    {
+        await ClosedLoopAsync(put, WarmUp(duration));
+        var before = CpuSample.Take(silos);
+        var (perSecond, failed) = await ClosedLoopAsync(put, duration);
+        var cpu = CpuSample.Take(silos).Since(before, perSecond * duration.TotalSeconds);
+        var (p50, p99) = await SequentialAsync(put, duration);
+        Console.WriteLine($"{label}: {perSecond,7:N0} put tasks/s with {Producers} producers ({failed} not completed); sequential submit-and-wait p50 {p50:0.00} ms, p99 {p99:0.00} ms");
+        Console.WriteLine($"    CPU per task: silos {cpu.SiloMs:0.00} ms, load generator {cpu.ClientMs:0.00} ms, the rest (PostgreSQL, kernel) {cpu.RestMs:0.00} ms; machine busy {cpu.BusyPercent:0} %");
+    }
+
+    private static async Task<(double PerSecond, long Failed)> ClosedLoopAsync(Func<int, string, long, Task<bool>> put, TimeSpan duration)
     {
         long completed = 0;
         long failed = 0;
@@ -62,10 +82,9 @@ public static class ClusterBenchmarks
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
         {
-            var client = clients[p % clients.Count];
             for (long i = 0; Stopwatch.GetTimestamp() < stopAt; i++)
             {
-                if (await PutAsync(client, $"bench/{p}/{i % 100}", i))
+                if (await put(p, $"bench/{p}/{i % 100}", i))
                 {
                     Interlocked.Increment(ref completed);
                 }
@@ -78,14 +97,14 @@ public static class ClusterBenchmarks
         return (completed / Stopwatch.GetElapsedTime(started).TotalSeconds, failed);
     }
 
-    private static async Task<(double P50, double P99)> SequentialAsync(HttpClient client, TimeSpan duration)
+    private static async Task<(double P50, double P99)> SequentialAsync(Func<int, string, long, Task<bool>> put, TimeSpan duration)
     {
         var samples = new List<double>();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         for (long i = 0; Stopwatch.GetTimestamp() < stopAt; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            await PutAsync(client, "bench/sequential", i);
+            await put(0, "bench/sequential", i);
             samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
@@ -93,7 +112,14 @@ public static class ClusterBenchmarks
         return (samples[samples.Count / 2], samples[Math.Min(samples.Count - 1, (int)(samples.Count * 0.99))]);
     }
 
-    private static async Task<bool> PutAsync(HttpClient client, string key, long value)
+    private static async Task<bool> PutOverClusterClientAsync(IStacklClient client, string key, long value)
+    {
+        var payload = JsonSerializer.SerializeToElement(new { key, value = new { n = value, note = "a small document" } });
+        var task = await client.SubmitAsync(new TaskSpec("document", "put", payload), wait: TimeSpan.FromSeconds(10));
+        return task.Status == TaskStatus.Completed;
+    }
+
+    private static async Task<bool> PutOverHttpAsync(HttpClient client, string key, long value)
     {
         var body = "{\"topic\":\"document\",\"subtype\":\"put\",\"payload\":{\"key\":\"" + key + "\",\"value\":{\"n\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"note\":\"a small document\"}}}";
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
