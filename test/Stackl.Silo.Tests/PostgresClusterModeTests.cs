@@ -56,8 +56,62 @@ public sealed class PostgresClusterModeTests
         Assert.True(statuses.Count >= 2 && statuses[^1] == TaskStatus.Completed, $"the watcher's stream of task {task.Id}: {text}");
     }
 
+    [Fact]
+    public async Task TaskEvents_ResumedThroughAnotherSilo_MissNothingAndRepeatNothing()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("resume");
+        await using var runner = Silo(connectionString, "runner");
+        await using var other = Silo(connectionString, "other");
+        await Eventually.ValueAsync(
+            "both silos are Active",
+            async () => JsonSerializer.Deserialize(await other.Http.GetStringAsync(new Uri("/api/cluster", UriKind.Relative)), ContractsJsonContext.Default.ClusterView)!,
+            view => view.Silos.Count(s => s.Status == "Active") == 2,
+            TimeSpan.FromSeconds(30));
+
+        var gate = Guid.NewGuid().ToString("N");
+        var task = await Api.TaskEventStreamTests.SubmitGatedAsync(runner.Http, gate, lines: 4);
+        using (var first = await Api.TaskEventStreamTests.OpenAsync(runner.Http, task.Id, lastEventId: null))
+        {
+            await Api.TaskEventStreamTests.ExpectAsync(first, "1.1", TaskEvent.LogKind, "line 1");
+            await Api.TaskEventStreamTests.ExpectAsync(first, "1.1", TaskEvent.StatusKind, nameof(TaskStatus.Running));
+        }
+
+        // The client reconnects to the other silo after line 2 was written there: it reads the task on the runner, then follows the relay.
+        GatedLogHandler.Open(gate);
+        await Eventually.ValueAsync($"task {task.Id} shows its second line through the other silo", () => Api.TaskEventStreamTests.GetTaskAsync(other.Http, task.Id), t => t.Logs.Count == 2);
+        using (var resumed = await Api.TaskEventStreamTests.OpenAsync(other.Http, task.Id, lastEventId: "1.1"))
+        {
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "2.1", TaskEvent.LogKind, "line 2");
+            GatedLogHandler.Open(gate);
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "3.1", TaskEvent.LogKind, "line 3");
+            GatedLogHandler.Open(gate);
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "4.1", TaskEvent.LogKind, "line 4");
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "4.2", TaskEvent.StatusKind, nameof(TaskStatus.Completed));
+            Assert.Null(await resumed.NextAsync("the end of the stream after the final status"));
+        }
+
+        // The task names the silo that ran it, whichever silo answers.
+        Assert.Equal("runner", (await Api.TaskEventStreamTests.GetTaskAsync(other.Http, task.Id)).Silo);
+        using var listing = await other.Http.GetAsync(new Uri($"/api/tasks?limit=5", UriKind.Relative));
+        Assert.Equal("runner", JsonSerializer.Deserialize(await listing.Content.ReadAsStringAsync(), ContractsJsonContext.Default.PageTaskView)!.Items.Single(t => t.Id == task.Id).Silo);
+    }
+
+    [Fact]
+    public async Task StatsAndMetrics_NameTheSiloTheyDescribe()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("names");
+        await using var silo = Silo(connectionString, "named-silo");
+
+        var stats = await silo.Http.GetStringAsync(new Uri("/api/stats", UriKind.Relative));
+        using var json = JsonDocument.Parse(stats);
+        Assert.Equal("named-silo", json.RootElement.GetProperty("silo").GetString());
+        var metrics = await silo.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("stackl_silo_up{silo=\"named-silo\"} 1", metrics, StringComparison.Ordinal);
+    }
+
     private static WebSilo Silo(string connectionString, string name) => WebSilo.Start(
         realHttp: false,
+        GatedLogHandler.Register,
         ("Stackl:Storage:Provider", "postgres"),
         ("Stackl:Storage:ConnectionString", connectionString),
         ("Stackl:Cluster:ClusterId", "silo-tests"),
