@@ -97,6 +97,40 @@ public sealed class PostgresClusterModeTests
     }
 
     [Fact]
+    public async Task ClusterStats_AddUpEverySilosTasks_AskedThroughOrleans()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("stats");
+        await using var first = Silo(connectionString, "stats-a");
+        await using var second = Silo(connectionString, "stats-b");
+        var cluster = await Eventually.ValueAsync(
+            "both silos are Active",
+            async () => JsonSerializer.Deserialize(await first.Http.GetStringAsync(new Uri("/api/cluster", UriKind.Relative)), ContractsJsonContext.Default.ClusterView)!,
+            view => view.Silos.Count(s => s.Status == "Active") == 2,
+            TimeSpan.FromSeconds(30));
+        Assert.All(cluster.Silos, s => Assert.Matches(@"^[^:]+:\d+$", s.Address!));
+
+        // One task completes on each silo, two fail on the second.
+        foreach (var (silo, subtype) in new[] { (first, "echo"), (second, "echo"), (second, "fail"), (second, "fail") })
+        {
+            using var response = await silo.Http.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), new StringContent($$"""{"topic":"demo","subtype":"{{subtype}}","payload":{"message":"boom"} }""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var stats = await Eventually.ValueAsync(
+            "the cluster's last minute counts the tasks of both silos",
+            async () => JsonDocument.Parse(await first.Http.GetStringAsync(new Uri("/api/stats/cluster", UriKind.Relative))),
+            json => json.RootElement.GetProperty("cluster").GetProperty("lastMinute").GetProperty("completed").GetInt64() == 2
+                && json.RootElement.GetProperty("cluster").GetProperty("lastMinute").GetProperty("failed").GetInt64() == 2,
+            TimeSpan.FromSeconds(20));
+        var root = stats.RootElement;
+        Assert.Equal("cluster", root.GetProperty("cluster").GetProperty("silo").GetString());
+        Assert.Equal(["stats-a", "stats-b"], root.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("silo").GetString()));
+        Assert.Equal(0.5, root.GetProperty("cluster").GetProperty("lastMinute").GetProperty("errorRate").GetDouble());
+        Assert.Equal(0, root.GetProperty("unanswered").GetArrayLength());
+        Assert.Equal(60, root.GetProperty("cluster").GetProperty("series").GetArrayLength());
+    }
+
+    [Fact]
     public async Task StatsAndMetrics_NameTheSiloTheyDescribe()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("names");
