@@ -45,6 +45,11 @@ internal static class CliOutput
             fields.Add(("attempt", task.Attempt.ToString(CultureInfo.InvariantCulture)));
         }
 
+        if (task.Silo is { } silo)
+        {
+            fields.Add(("silo", silo));
+        }
+
         if (task.Result is { } result)
         {
             fields.Add(("result", result.GetRawText()));

@@ -17,7 +17,8 @@ namespace Stackl.Contracts;
 /// <param name="Started">When it started running.</param>
 /// <param name="Completed">When it reached a final status.</param>
 /// <param name="Deadline">When it times out.</param>
-/// <param name="Logs">Its log lines.</param>
+/// <param name="Logs">Its log lines (while it runs, also the lines its handler wrote since its last write).</param>
+/// <param name="Silo">The name of the silo that runs it, or ran it last (null for tasks stored before silos were recorded).</param>
 public sealed record TaskView(
     string Id,
     string Topic,
@@ -33,4 +34,5 @@ public sealed record TaskView(
     DateTimeOffset? Started,
     DateTimeOffset? Completed,
     DateTimeOffset Deadline,
-    IReadOnlyList<TaskLogLine> Logs);
+    IReadOnlyList<TaskLogLine> Logs,
+    string? Silo = null);

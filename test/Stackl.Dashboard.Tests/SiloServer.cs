@@ -8,10 +8,11 @@ namespace Stackl.Dashboard.Tests;
 /// <summary>A <see cref="WebSilo"/> on real HTTP, so a browser can reach it, with helpers to make tasks and documents for pages to show.</summary>
 public sealed class SiloServer : IAsyncDisposable
 {
-    private readonly WebSilo _silo = WebSilo.Start(realHttp: true);
+    private readonly WebSilo _silo;
 
-    private SiloServer()
+    private SiloServer(params (string Key, string Value)[] settings)
     {
+        _silo = WebSilo.Start(realHttp: true, settings);
     }
 
     /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -21,6 +22,13 @@ public sealed class SiloServer : IAsyncDisposable
     public HttpClient Api => _silo.Http;
 
     public static SiloServer Start() => new();
+
+    /// <summary>Starts a silo of the PostgreSQL cluster on <paramref name="connectionString"/>: silos started on one database form one cluster.</summary>
+    public static SiloServer StartInCluster(string connectionString, string name) => new(
+        ("Stackl:Storage:Provider", "postgres"),
+        ("Stackl:Storage:ConnectionString", connectionString),
+        ("Stackl:Cluster:ClusterId", "dashboard-tests"),
+        ("Stackl:Silo:SiloName", name));
 
     /// <summary>The address of a dashboard page, e.g. <c>#/tasks</c>.</summary>
     public string Dashboard(string hash = "") => new Uri(Address, "/dashboard" + hash).ToString();

@@ -56,8 +56,96 @@ public sealed class PostgresClusterModeTests
         Assert.True(statuses.Count >= 2 && statuses[^1] == TaskStatus.Completed, $"the watcher's stream of task {task.Id}: {text}");
     }
 
+    [Fact]
+    public async Task TaskEvents_ResumedThroughAnotherSilo_MissNothingAndRepeatNothing()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("resume");
+        await using var runner = Silo(connectionString, "runner");
+        await using var other = Silo(connectionString, "other");
+        await Eventually.ValueAsync(
+            "both silos are Active",
+            async () => JsonSerializer.Deserialize(await other.Http.GetStringAsync(new Uri("/api/cluster", UriKind.Relative)), ContractsJsonContext.Default.ClusterView)!,
+            view => view.Silos.Count(s => s.Status == "Active") == 2,
+            TimeSpan.FromSeconds(30));
+
+        var gate = Guid.NewGuid().ToString("N");
+        var task = await Api.TaskEventStreamTests.SubmitGatedAsync(runner.Http, gate, lines: 4);
+        using (var first = await Api.TaskEventStreamTests.OpenAsync(runner.Http, task.Id, lastEventId: null))
+        {
+            await Api.TaskEventStreamTests.ExpectAsync(first, "1.1", TaskEvent.LogKind, "line 1");
+            await Api.TaskEventStreamTests.ExpectAsync(first, "1.1", TaskEvent.StatusKind, nameof(TaskStatus.Running));
+        }
+
+        // The client reconnects to the other silo after line 2 was written there: it reads the task on the runner, then follows the relay.
+        GatedLogHandler.Open(gate);
+        await Eventually.ValueAsync($"task {task.Id} shows its second line through the other silo", () => Api.TaskEventStreamTests.GetTaskAsync(other.Http, task.Id), t => t.Logs.Count == 2);
+        using (var resumed = await Api.TaskEventStreamTests.OpenAsync(other.Http, task.Id, lastEventId: "1.1"))
+        {
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "2.1", TaskEvent.LogKind, "line 2");
+            GatedLogHandler.Open(gate);
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "3.1", TaskEvent.LogKind, "line 3");
+            GatedLogHandler.Open(gate);
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "4.1", TaskEvent.LogKind, "line 4");
+            await Api.TaskEventStreamTests.ExpectAsync(resumed, "4.2", TaskEvent.StatusKind, nameof(TaskStatus.Completed));
+            Assert.Null(await resumed.NextAsync("the end of the stream after the final status"));
+        }
+
+        // The task names the silo that ran it, whichever silo answers.
+        Assert.Equal("runner", (await Api.TaskEventStreamTests.GetTaskAsync(other.Http, task.Id)).Silo);
+        using var listing = await other.Http.GetAsync(new Uri($"/api/tasks?limit=5", UriKind.Relative));
+        Assert.Equal("runner", JsonSerializer.Deserialize(await listing.Content.ReadAsStringAsync(), ContractsJsonContext.Default.PageTaskView)!.Items.Single(t => t.Id == task.Id).Silo);
+    }
+
+    [Fact]
+    public async Task ClusterStats_AddUpEverySilosTasks_AskedThroughOrleans()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("stats");
+        await using var first = Silo(connectionString, "stats-a");
+        await using var second = Silo(connectionString, "stats-b");
+        var cluster = await Eventually.ValueAsync(
+            "both silos are Active",
+            async () => JsonSerializer.Deserialize(await first.Http.GetStringAsync(new Uri("/api/cluster", UriKind.Relative)), ContractsJsonContext.Default.ClusterView)!,
+            view => view.Silos.Count(s => s.Status == "Active") == 2,
+            TimeSpan.FromSeconds(30));
+        Assert.All(cluster.Silos, s => Assert.Matches(@"^[^:]+:\d+$", s.Address!));
+
+        // One task completes on each silo, two fail on the second.
+        foreach (var (silo, subtype) in new[] { (first, "echo"), (second, "echo"), (second, "fail"), (second, "fail") })
+        {
+            using var response = await silo.Http.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), new StringContent($$"""{"topic":"demo","subtype":"{{subtype}}","payload":{"message":"boom"} }""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var stats = await Eventually.ValueAsync(
+            "the cluster's last minute counts the tasks of both silos",
+            async () => JsonDocument.Parse(await first.Http.GetStringAsync(new Uri("/api/stats/cluster", UriKind.Relative))),
+            json => json.RootElement.GetProperty("cluster").GetProperty("lastMinute").GetProperty("completed").GetInt64() == 2
+                && json.RootElement.GetProperty("cluster").GetProperty("lastMinute").GetProperty("failed").GetInt64() == 2,
+            TimeSpan.FromSeconds(20));
+        var root = stats.RootElement;
+        Assert.Equal("cluster", root.GetProperty("cluster").GetProperty("silo").GetString());
+        Assert.Equal(["stats-a", "stats-b"], root.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("silo").GetString()));
+        Assert.Equal(0.5, root.GetProperty("cluster").GetProperty("lastMinute").GetProperty("errorRate").GetDouble());
+        Assert.Equal(0, root.GetProperty("unanswered").GetArrayLength());
+        Assert.Equal(60, root.GetProperty("cluster").GetProperty("series").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task StatsAndMetrics_NameTheSiloTheyDescribe()
+    {
+        var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("names");
+        await using var silo = Silo(connectionString, "named-silo");
+
+        var stats = await silo.Http.GetStringAsync(new Uri("/api/stats", UriKind.Relative));
+        using var json = JsonDocument.Parse(stats);
+        Assert.Equal("named-silo", json.RootElement.GetProperty("silo").GetString());
+        var metrics = await silo.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("stackl_silo_up{silo=\"named-silo\"} 1", metrics, StringComparison.Ordinal);
+    }
+
     private static WebSilo Silo(string connectionString, string name) => WebSilo.Start(
         realHttp: false,
+        GatedLogHandler.Register,
         ("Stackl:Storage:Provider", "postgres"),
         ("Stackl:Storage:ConnectionString", connectionString),
         ("Stackl:Cluster:ClusterId", "silo-tests"),

@@ -17,11 +17,11 @@ public sealed class WebSilo : IAsyncDisposable
     private readonly SqliteDatabase _database = new();
     private readonly WebApplicationFactory<Program> _factory;
 
-    private WebSilo(bool realHttp, (string Key, string Value)[] settings)
+    private WebSilo(bool realHttp, Action<IServiceCollection>? services, (string Key, string Value)[] settings)
     {
         try
         {
-            (_factory, Http, BaseAddress) = Create(realHttp, settings);
+            (_factory, Http, BaseAddress) = Create(realHttp, services, settings);
         }
         catch
         {
@@ -30,7 +30,7 @@ public sealed class WebSilo : IAsyncDisposable
         }
     }
 
-    private (WebApplicationFactory<Program> Factory, HttpClient Http, Uri BaseAddress) Create(bool realHttp, (string Key, string Value)[] settings)
+    private (WebApplicationFactory<Program> Factory, HttpClient Http, Uri BaseAddress) Create(bool realHttp, Action<IServiceCollection>? services, (string Key, string Value)[] settings)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -41,6 +41,11 @@ public sealed class WebSilo : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                web.ConfigureServices(services);
             }
         });
         try
@@ -78,14 +83,20 @@ public sealed class WebSilo : IAsyncDisposable
     /// <summary>Starts a silo; <paramref name="settings"/> override the defaults (e.g. <c>("Stackl:Api:MaxWait", "00:00:02")</c>).</summary>
     /// <param name="realHttp">True to listen on Kestrel at a free 127.0.0.1 port.</param>
     /// <param name="settings">Configuration keys and values.</param>
-    public static WebSilo Start(bool realHttp = false, params (string Key, string Value)[] settings)
+    public static WebSilo Start(bool realHttp = false, params (string Key, string Value)[] settings) => Start(realHttp, services: null, settings);
+
+    /// <summary>Starts a silo with extra services (e.g. a test's own task handlers); <paramref name="settings"/> override the defaults.</summary>
+    /// <param name="realHttp">True to listen on Kestrel at a free 127.0.0.1 port.</param>
+    /// <param name="services">Adds services to the silo's container, or null.</param>
+    /// <param name="settings">Configuration keys and values.</param>
+    public static WebSilo Start(bool realHttp, Action<IServiceCollection>? services, params (string Key, string Value)[] settings)
     {
         // The host picks free ports itself; one can be taken between picking and binding it: start again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return new WebSilo(realHttp, settings);
+                return new WebSilo(realHttp, services, settings);
             }
             catch (Exception exception) when (attempt < 5 && FreePort.IsAddressInUse(exception))
             {

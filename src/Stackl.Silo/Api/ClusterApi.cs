@@ -11,7 +11,7 @@ public static class ClusterApi
     /// <param name="app">The endpoint route builder.</param>
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/cluster", GetAsync).WithTags("Cluster").WithName("GetCluster").WithSummary("The silos in Orleans' membership with their status and last heartbeat, this silo's activations, and the task counts by status.");
+        app.MapGet("/api/cluster", GetAsync).WithTags("Cluster").WithName("GetCluster").WithSummary("The silos in Orleans' membership with their status, last heartbeat and address, this silo's activations, and the task counts by status.");
         return app;
     }
 
@@ -22,7 +22,7 @@ public static class ClusterApi
         var counts = await tasks.CountByStatusAsync(cancellationToken);
         return TypedResults.Ok(new ClusterView(
             silo.Name,
-            [.. hosts.Select(h => new SiloView(h.SiloName, h.Status.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc)), h.SiloAddress.Equals(silo.Address) ? activations : null))],
+            [.. hosts.Select(h => new SiloView(h.SiloName, h.Status.ToString(), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc)), h.SiloAddress.Equals(silo.Address) ? activations : null, h.SiloAddress.Endpoint.ToString()))],
             counts.ToDictionary(c => c.Key.ToString(), c => c.Value)));
     }
 }

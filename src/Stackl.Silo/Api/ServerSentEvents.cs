@@ -5,10 +5,23 @@ using Stackl.Tasks.Events;
 
 namespace Stackl.Silo.Api;
 
-/// <summary>Writes a <c>text/event-stream</c> response: <c>event: status|log</c> lines with a JSON <see cref="TaskEvent"/>, and a comment every 15 s to keep proxies from closing it.</summary>
+/// <summary>Writes a <c>text/event-stream</c> response: <c>id:</c> and <c>event: status|log</c> lines with a JSON <see cref="TaskEvent"/>, and a comment every 15 s to keep proxies from closing it.</summary>
 internal sealed class ServerSentEvents(HttpContext context)
 {
     private static readonly TimeSpan s_keepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>What <see cref="WaitAsync"/> found.</summary>
+    public enum Wait
+    {
+        /// <summary>Events are ready to read.</summary>
+        Events,
+
+        /// <summary>Nothing arrived for a while; a keep-alive comment was written.</summary>
+        Idle,
+
+        /// <summary>The subscription ended, or the client went away.</summary>
+        Ended,
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,70 +32,39 @@ internal sealed class ServerSentEvents(HttpContext context)
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    /// <summary>Writes the task as it is: the log lines it stored so far, then its status.</summary>
-    public async Task WriteTaskAsync(TaskView task, CancellationToken cancellationToken)
+    /// <summary>Waits for the subscription's next events; writes a keep-alive comment when none came for 15 s.</summary>
+    public async Task<Wait> WaitAsync(TaskEventSubscription subscription, CancellationToken cancellationToken)
     {
-        foreach (var line in task.Logs)
-        {
-            await WriteAsync(new TaskEvent(task.Id, TaskEvent.LogKind, task.Status, task.Topic, task.Subtype, line.At, line.Message), cancellationToken);
-        }
-
-        var duration = task.Completed is { } completed ? (completed - task.Created).TotalMilliseconds : (double?)null;
-        await WriteAsync(new TaskEvent(task.Id, TaskEvent.StatusKind, task.Status, task.Topic, task.Subtype, task.Completed ?? task.Started ?? task.Created, task.Error?.Message, duration), cancellationToken);
-    }
-
-    /// <summary>Relays the subscription's events that pass <paramref name="include"/> until <paramref name="last"/> holds for one, or the client leaves.</summary>
-    public async Task RelayAsync(TaskEventSubscription subscription, Func<TaskEvent, bool> include, Func<TaskEvent, bool> last, CancellationToken cancellationToken)
-    {
+        using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        keepAlive.CancelAfter(s_keepAlive);
         try
         {
-            while (true)
-            {
-                using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                keepAlive.CancelAfter(s_keepAlive);
-                bool more;
-                try
-                {
-                    more = await subscription.Reader.WaitToReadAsync(keepAlive.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await context.Response.WriteAsync(": keep-alive\n\n", cancellationToken);
-                    await context.Response.Body.FlushAsync(cancellationToken);
-                    continue;
-                }
-
-                if (!more)
-                {
-                    return;
-                }
-
-                while (subscription.Reader.TryRead(out var taskEvent))
-                {
-                    if (!include(taskEvent))
-                    {
-                        continue;
-                    }
-
-                    await WriteAsync(taskEvent, cancellationToken);
-                    if (last(taskEvent))
-                    {
-                        return;
-                    }
-                }
-            }
+            return await subscription.Reader.WaitToReadAsync(keepAlive.Token) ? Wait.Events : Wait.Ended;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The client went away.
+            await context.Response.WriteAsync(": keep-alive\n\n", cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
+            return Wait.Idle;
+        }
+        catch (OperationCanceledException)
+        {
+            return Wait.Ended;
         }
     }
 
-    private async Task WriteAsync(TaskEvent taskEvent, CancellationToken cancellationToken)
+    /// <summary>Writes one event with its <c>id:</c> line.</summary>
+    public async Task WriteAsync(TaskEvent taskEvent, string? id, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(taskEvent, ContractsJsonContext.Default.TaskEvent);
-        var text = new StringBuilder().Append("event: ").Append(taskEvent.Kind).Append("\ndata: ").Append(json).Append("\n\n").ToString();
-        await context.Response.WriteAsync(text, Encoding.UTF8, cancellationToken);
+        var text = new StringBuilder();
+        if (id is not null)
+        {
+            text.Append("id: ").Append(id).Append('\n');
+        }
+
+        text.Append("event: ").Append(taskEvent.Kind).Append("\ndata: ").Append(json).Append("\n\n");
+        await context.Response.WriteAsync(text.ToString(), Encoding.UTF8, cancellationToken);
         await context.Response.Body.FlushAsync(cancellationToken);
     }
 }

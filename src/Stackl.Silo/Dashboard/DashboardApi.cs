@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stackl.Silo.Api;
+using Stackl.Silo.Cluster;
 using Stackl.Tasks;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Queries;
@@ -12,12 +13,14 @@ public static class DashboardApi
     // Reminders are listed up to this far ahead: every reminder there is, in due order.
     private static readonly TimeSpan s_reminderHorizon = TimeSpan.FromDays(3650);
 
-    /// <summary>Maps <c>/api/stats</c>, <c>/api/reminders</c>, <c>/api/locks/queues</c> and <c>/api/handlers</c>.</summary>
+    /// <summary>Maps <c>/api/stats</c>, <c>/api/stats/cluster</c>, <c>/api/reminders</c>, <c>/api/locks/queues</c> and <c>/api/handlers</c>.</summary>
     /// <param name="app">The endpoint route builder.</param>
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/stats", Stats).WithTags("Cluster").WithName("GetStats")
             .WithSummary("This silo's tasks per second, p50/p99 latency of completed tasks and error rate over the last minute, and a ten-minute series in 10 s steps.");
+        app.MapGet("/api/stats/cluster", ClusterStatsAsync).WithTags("Cluster").WithName("GetClusterStats")
+            .WithSummary("Every active silo's figures (as /api/stats) and their sum, over the same seconds, asked through Orleans; silos that did not answer within 2 s are listed apart.");
         app.MapGet("/api/reminders", RemindersAsync).WithTags("Cluster").WithName("ListReminders")
             .WithSummary("The next due reminders (task deadlines among them), earliest first; an overdue one has not been delivered yet.");
         app.MapGet("/api/locks/queues", LockQueuesAsync).WithTags("Documents").WithName("ListLockQueues")
@@ -28,6 +31,8 @@ public static class DashboardApi
     }
 
     private static Ok<TaskStatsView> Stats(TaskStatsWindow window, LocalSilo silo) => TypedResults.Ok(window.Snapshot(silo.Name));
+
+    private static async Task<Ok<ClusterStatsView>> ClusterStatsAsync(ClusterStats stats, CancellationToken cancellationToken) => TypedResults.Ok(await stats.GetAsync(cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderTable reminders, TimeProvider timeProvider, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
+using Stackl.Silo.Cluster;
 using Stackl.Silo.Metrics;
 
 namespace Stackl.Silo.Dashboard;
@@ -21,13 +22,19 @@ public static class DashboardEndpoints
 
     private static readonly Lazy<FrozenDictionary<string, Asset>> s_assets = new(LoadAssets);
 
-    /// <summary>Adds the dashboard's recent task figures (they start counting when the host starts) and the metrics exporter. Idempotent.</summary>
+    /// <summary>Adds the dashboard's recent task figures (they start counting when the host starts), the grain other silos ask for them, and the metrics exporter. Idempotent.</summary>
     /// <param name="services">The service collection.</param>
     public static IServiceCollection AddStacklDashboard(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddStacklMetrics();
         services.TryAddSingleton<TaskStatsWindow>();
+        if (!services.Any(d => d.ServiceType == typeof(ClusterStats)))
+        {
+            services.AddSingleton<ClusterStats>();
+            services.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartWithHost<TaskStatsWindow>>());
         return services;
     }

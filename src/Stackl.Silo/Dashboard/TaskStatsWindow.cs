@@ -47,18 +47,19 @@ internal sealed class TaskStatsWindow : IDisposable
     }
 
     /// <summary>The figures of the last minute and a series over the whole window, ending now.</summary>
-    public TaskStatsView Snapshot(string silo)
+    public TaskStatsView Snapshot(string silo) => Counts(silo, _timeProvider.GetUtcNow().ToUnixTimeSeconds()).ToView();
+
+    /// <summary>The raw counts (latency as histogram bins, so silos' counts add up) of the window ending with the second <paramref name="untilSecond"/> (Unix time).</summary>
+    public TaskStatsCounts Counts(string silo, long untilSecond)
     {
-        var now = _timeProvider.GetUtcNow();
-        var nowSecond = now.ToUnixTimeSeconds();
         var lastMinute = new Totals();
-        var points = new List<TaskStatsPoint>(WindowSeconds / StepSeconds);
+        var steps = new List<TaskStatsSpan>(WindowSeconds / StepSeconds);
         lock (_lock)
         {
-            for (var start = nowSecond - WindowSeconds + 1; start <= nowSecond; start += StepSeconds)
+            for (var start = untilSecond - WindowSeconds + 1; start <= untilSecond; start += StepSeconds)
             {
                 var step = new Totals();
-                for (var second = start; second < start + StepSeconds && second <= nowSecond; second++)
+                for (var second = start; second < start + StepSeconds && second <= untilSecond; second++)
                 {
                     var slot = _slots[SlotIndex(second)];
                     if (slot.Second != second)
@@ -67,17 +68,30 @@ internal sealed class TaskStatsWindow : IDisposable
                     }
 
                     step.Add(slot);
-                    if (second > nowSecond - 60)
+                    if (second > untilSecond - 60)
                     {
                         lastMinute.Add(slot);
                     }
                 }
 
-                points.Add(step.ToPoint(DateTimeOffset.FromUnixTimeSeconds(start), StepSeconds));
+                steps.Add(step.ToSpan());
             }
         }
 
-        return new TaskStatsView(silo, now, WindowSeconds, StepSeconds, lastMinute.ToPoint(now.AddSeconds(-60), 60), points);
+        return new TaskStatsCounts(silo, _timeProvider.GetUtcNow(), untilSecond, lastMinute.ToSpan(), steps);
+    }
+
+    /// <summary>The figures of counts: rates, percentiles and error rate per span.</summary>
+    internal static TaskStatsView View(string silo, DateTimeOffset at, long untilSecond, TaskStatsSpan lastMinute, IReadOnlyList<TaskStatsSpan> steps)
+    {
+        var firstStart = untilSecond - WindowSeconds + 1;
+        return new TaskStatsView(
+            silo,
+            at,
+            WindowSeconds,
+            StepSeconds,
+            Point(lastMinute, DateTimeOffset.FromUnixTimeSeconds(untilSecond - 59), 60),
+            [.. steps.Select((step, i) => Point(step, DateTimeOffset.FromUnixTimeSeconds(firstStart + (i * StepSeconds)), StepSeconds))]);
     }
 
     public void Dispose() => _listener.Dispose();
@@ -164,6 +178,42 @@ internal sealed class TaskStatsWindow : IDisposable
         }
     }
 
+    private static TaskStatsPoint Point(TaskStatsSpan span, DateTimeOffset start, int seconds)
+    {
+        var finished = span.Completed + span.Failed + span.Cancelled;
+        return new TaskStatsPoint(
+            start,
+            span.Submitted,
+            span.Completed,
+            span.Failed,
+            span.Cancelled,
+            Math.Round(finished / (double)seconds, 3),
+            Percentile(span, 0.50),
+            Percentile(span, 0.99),
+            span.Completed + span.Failed == 0 ? null : Math.Round(span.Failed / (double)(span.Completed + span.Failed), 4));
+    }
+
+    private static double? Percentile(TaskStatsSpan span, double quantile)
+    {
+        if (span.Completed == 0)
+        {
+            return null;
+        }
+
+        var rank = (long)Math.Ceiling(quantile * span.Completed);
+        long seen = 0;
+        for (var i = 0; i < span.Latency.Count; i++)
+        {
+            seen += span.Latency[i];
+            if (seen >= rank)
+            {
+                return Math.Round(BinUpperMs(i), 3);
+            }
+        }
+
+        return Math.Round(BinUpperMs(BinCount - 1), 3);
+    }
+
     private sealed class Totals
     {
         private readonly long[] _latency = new long[BinCount];
@@ -184,41 +234,8 @@ internal sealed class TaskStatsWindow : IDisposable
             }
         }
 
-        public TaskStatsPoint ToPoint(DateTimeOffset start, int seconds)
-        {
-            var finished = _completed + _failed + _cancelled;
-            return new TaskStatsPoint(
-                start,
-                _submitted,
-                _completed,
-                _failed,
-                _cancelled,
-                Math.Round(finished / (double)seconds, 3),
-                Percentile(0.50),
-                Percentile(0.99),
-                _completed + _failed == 0 ? null : Math.Round(_failed / (double)(_completed + _failed), 4));
-        }
-
-        private double? Percentile(double quantile)
-        {
-            if (_completed == 0)
-            {
-                return null;
-            }
-
-            var rank = (long)Math.Ceiling(quantile * _completed);
-            long seen = 0;
-            for (var i = 0; i < BinCount; i++)
-            {
-                seen += _latency[i];
-                if (seen >= rank)
-                {
-                    return Math.Round(BinUpperMs(i), 3);
-                }
-            }
-
-            return Math.Round(BinUpperMs(BinCount - 1), 3);
-        }
+        // An empty histogram is sent as no bins at all: most steps of a quiet silo are empty.
+        public TaskStatsSpan ToSpan() => new(_submitted, _completed, _failed, _cancelled, _completed == 0 ? [] : [.. _latency]);
     }
 }
 
@@ -242,3 +259,41 @@ public sealed record TaskStatsView(string Silo, DateTimeOffset At, int WindowSec
 /// <param name="P99Ms">The 99th percentile duration of completed tasks, in milliseconds.</param>
 /// <param name="ErrorRate">Failed / (completed + failed), from 0 to 1 (null when none finished).</param>
 public sealed record TaskStatsPoint(DateTimeOffset Start, long Submitted, long Completed, long Failed, long Cancelled, double TasksPerSecond, double? P50Ms, double? P99Ms, double? ErrorRate);
+
+/// <summary>Raw task counts over one span of time; spans of several silos add up.</summary>
+/// <param name="Submitted">Tasks submitted.</param>
+/// <param name="Completed">Tasks that completed.</param>
+/// <param name="Failed">Tasks that ended Failed, TimedOut or RollbackFailed.</param>
+/// <param name="Cancelled">Tasks that were cancelled.</param>
+/// <param name="Latency">Completed tasks per latency bin (each bin 20 % wider than the last, from 0.1 ms); empty when none completed.</param>
+public sealed record TaskStatsSpan(long Submitted, long Completed, long Failed, long Cancelled, IReadOnlyList<long> Latency)
+{
+    /// <summary>Nothing counted.</summary>
+    public static TaskStatsSpan Empty { get; } = new(0, 0, 0, 0, []);
+
+    /// <summary>The sum of this span and <paramref name="other"/>.</summary>
+    /// <param name="other">Another silo's span of the same time.</param>
+    public TaskStatsSpan Add(TaskStatsSpan other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var bins = new long[Math.Max(Latency.Count, other.Latency.Count)];
+        for (var i = 0; i < bins.Length; i++)
+        {
+            bins[i] = (i < Latency.Count ? Latency[i] : 0) + (i < other.Latency.Count ? other.Latency[i] : 0);
+        }
+
+        return new TaskStatsSpan(Submitted + other.Submitted, Completed + other.Completed, Failed + other.Failed, Cancelled + other.Cancelled, bins);
+    }
+}
+
+/// <summary>One silo's raw task counts of a window, as one silo asks another for them.</summary>
+/// <param name="Silo">The silo that counted them.</param>
+/// <param name="At">When they were read.</param>
+/// <param name="UntilSecond">The last second of the window (Unix time).</param>
+/// <param name="LastMinute">The last 60 seconds.</param>
+/// <param name="Steps">The window in steps of <see cref="TaskStatsWindow.StepSeconds"/>, oldest first.</param>
+public sealed record TaskStatsCounts(string Silo, DateTimeOffset At, long UntilSecond, TaskStatsSpan LastMinute, IReadOnlyList<TaskStatsSpan> Steps)
+{
+    /// <summary>The figures these counts make.</summary>
+    public TaskStatsView ToView() => TaskStatsWindow.View(Silo, At, UntilSecond, LastMinute, Steps);
+}

@@ -17,8 +17,12 @@ internal sealed class TaskEnvironment(
     IServiceProvider services,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
-    TaskDrain drain)
+    TaskDrain drain,
+    ILocalSiloDetails siloDetails)
 {
+    /// <summary>This silo's name (Orleans' <c>SiloOptions.SiloName</c>), recorded on the tasks it runs.</summary>
+    public string SiloName => siloDetails.Name;
+
     public TimeProvider TimeProvider => timeProvider;
 
     /// <summary>Cancelled when a stopping silo's drain ends: executors end, and the task's reminder or the next start's recovery scan picks them up.</summary>

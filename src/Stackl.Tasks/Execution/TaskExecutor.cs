@@ -37,7 +37,8 @@ internal sealed class TaskExecutor(
     /// <param name="firstLock">The lock request for the first document that the task grain already sent, or null to ask here.</param>
     /// <param name="cancelled">Cancelled when the task is cancelled (its rollback is then running).</param>
     /// <param name="siloStopping">Cancelled when the silo stops.</param>
-    public async Task RunAsync(ITaskHandler handler, Task<DocumentLockResult>? firstLock, CancellationToken cancelled, CancellationToken siloStopping)
+    /// <param name="log">Where the handler's log lines wait until the task stores them.</param>
+    public async Task RunAsync(ITaskHandler handler, Task<DocumentLockResult>? firstLock, CancellationToken cancelled, CancellationToken siloStopping, TaskLogBuffer log)
     {
         using var run = StartActivity("stackl.task.run", ActivityKind.Consumer);
         run?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
@@ -61,7 +62,7 @@ internal sealed class TaskExecutor(
             }
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
-            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, token);
+            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, log, token);
             JsonElement? result;
             using (StartActivity("stackl.task.execute"))
             {

@@ -29,6 +29,9 @@ internal sealed class TaskGrain(
     private IGrainReminder? _deadlineReminder;
     private IGrainTimer? _reminderRetryTimer;
 
+    // The lines the running handler wrote that the task has not stored yet (they are stored with its outcome).
+    private TaskLogBuffer? _unstoredLogs;
+
     // True from BeginOnePhaseCommitAsync until the task completes or fails: the document's commit decides, so no rollback may start.
     private bool _onePhaseInFlight;
 
@@ -66,6 +69,9 @@ internal sealed class TaskGrain(
         KeepAlive = true;
         ArmDeadlineTimer();
 
+        // This silo drives the task from now on; the name is stored with the task's next write.
+        Current.Silo = environment.SiloName;
+
         // A submit whose reminder write failed (or a reminder lost with a crash between the two writes) gets it back here.
         await RegisterRecoveryReminderAsync();
         await RecoverAsync();
@@ -90,6 +96,7 @@ internal sealed class TaskGrain(
             Started = now,
             Deadline = now + submission.Timeout,
             Attempt = 1,
+            Silo = environment.SiloName,
         };
 
         // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
@@ -405,6 +412,7 @@ internal sealed class TaskGrain(
         Current.Completed = TimeProvider.GetUtcNow();
         await WriteOrForgetAsync(state);
         _onePhaseInFlight = false;
+        _unstoredLogs = null;
         _deadlineTimer?.Dispose();
         KeepAlive = false;
         _final.TrySetResult();
@@ -481,7 +489,8 @@ internal sealed class TaskGrain(
         _executorCancel = new CancellationTokenSource();
         var cancel = _executorCancel.Token;
         var handler = environment.Handlers.Get(Current.Submission!.Topic, Current.Submission.Subtype);
-        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, firstLock, cancel, stopping));
+        var log = _unstoredLogs = new TaskLogBuffer(Current.Logs.Count);
+        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, firstLock, cancel, stopping, log));
     }
 
     private Task<DocumentLockResult> RequestLock(string documentKey) =>
@@ -528,7 +537,8 @@ internal sealed class TaskGrain(
     {
         var submission = Current.Submission!;
         var duration = IsFinal && Current.Completed is { } completed ? (completed - Current.Created).TotalMilliseconds : (double?)null;
-        environment.Events.Publish(new TaskEvent(GrainKey, TaskEvent.StatusKind, Current.Status, submission.Topic, submission.Subtype, TimeProvider.GetUtcNow(), Current.Error?.Message, duration));
+        var position = TaskEventPosition.Of(Current.Logs.Count, Current.Status).ToString();
+        environment.Events.Publish(new TaskEvent(GrainKey, TaskEvent.StatusKind, Current.Status, submission.Topic, submission.Subtype, TimeProvider.GetUtcNow(), Current.Error?.Message, duration, position));
     }
 
     /// <summary>Counts and logs a final status (once: it follows the write that made the status final).</summary>
@@ -552,5 +562,5 @@ internal sealed class TaskGrain(
         }
     }
 
-    private TaskView? View() => state.RecordExists && Current.Submission is not null ? Current.ToView(GrainKey) : null;
+    private TaskView? View() => state.RecordExists && Current.Submission is not null ? Current.ToView(GrainKey, unstoredLogs: _unstoredLogs?.After(Current.Logs.Count)) : null;
 }

@@ -82,6 +82,9 @@ public sealed class TaskState
     /// <summary>Its log lines.</summary>
     public List<TaskLogLine> Logs { get; set; } = [];
 
+    /// <summary>The name of the silo that runs the task (or ran it last); null in states stored before it was recorded.</summary>
+    public string? Silo { get; set; }
+
     /// <summary>Revert actions in the order they were registered.</summary>
     public List<RevertRecord> Reverts { get; set; } = [];
 
@@ -104,7 +107,8 @@ public sealed class TaskState
     /// <summary>The task as clients see it.</summary>
     /// <param name="id">The task id.</param>
     /// <param name="includeLogs">False for listings, which carry no log lines.</param>
-    public TaskView ToView(string id, bool includeLogs = true)
+    /// <param name="unstoredLogs">Lines its running handler wrote that are not stored yet.</param>
+    public TaskView ToView(string id, bool includeLogs = true, IEnumerable<TaskLogLine>? unstoredLogs = null)
     {
         var submission = Submission ?? throw new InvalidOperationException($"Task {id} has no submission.");
         return new TaskView(
@@ -122,6 +126,7 @@ public sealed class TaskState
             Started,
             Completed,
             Deadline,
-            includeLogs ? [.. Logs] : []);
+            includeLogs ? [.. Logs, .. unstoredLogs ?? []] : [],
+            Silo);
     }
 }

@@ -9,7 +9,7 @@ public sealed class TaskContext
 {
     private readonly Dictionary<string, (long Version, JsonElement? Value)> _committed;
     private readonly Dictionary<string, JsonElement?> _staged = new(StringComparer.Ordinal);
-    private readonly List<TaskLogLine> _log = [];
+    private readonly TaskLogBuffer _log;
     private readonly TaskSubmission _submission;
     private readonly ITaskExecutionGrain _task;
     private readonly TaskEnvironment _environment;
@@ -23,8 +23,10 @@ public sealed class TaskContext
         ITaskExecutionGrain task,
         TaskEnvironment environment,
         TimeProvider timeProvider,
+        TaskLogBuffer log,
         CancellationToken cancellationToken)
     {
+        _log = log;
         TaskId = taskId;
         _submission = submission;
         Deadline = deadline;
@@ -76,9 +78,13 @@ public sealed class TaskContext
     /// <param name="message">The line.</param>
     public void Log(string message)
     {
-        var line = new TaskLogLine(_timeProvider.GetUtcNow(), message);
-        _log.Add(line);
-        _environment.Events.Publish(new TaskEvent(TaskId, TaskEvent.LogKind, TaskStatus.Running, _submission.Topic, _submission.Subtype, line.At, message));
+        if (_log.Add(new TaskLogLine(_timeProvider.GetUtcNow(), message)) is not var (line, position))
+        {
+            return;
+        }
+
+        _environment.Events.Publish(new TaskEvent(
+            TaskId, TaskEvent.LogKind, TaskStatus.Running, _submission.Topic, _submission.Subtype, line.At, line.Message, Position: TaskEventPosition.Of(position, TaskStatus.Running).ToString()));
     }
 
     /// <summary>Records, durably and before the side effect, how to undo it; rollback runs revert actions newest first.</summary>
@@ -87,12 +93,8 @@ public sealed class TaskContext
     /// <param name="data">What the revert handler needs.</param>
     public Task OnRevertAsync(string kind, JsonElement data) => _task.AddRevertAsync(new RevertRecord(kind, data.Clone()));
 
-    internal IReadOnlyList<TaskLogLine> TakeLog()
-    {
-        var lines = _log.ToList();
-        _log.Clear();
-        return lines;
-    }
+    /// <summary>Every line written, for the outcome the task stores (the task stores one outcome, so no line is stored twice).</summary>
+    internal IReadOnlyList<TaskLogLine> TakeLog() => _log.Snapshot();
 
     private (long Version, JsonElement? Value) Committed(string key) =>
         _committed.TryGetValue(key, out var document)

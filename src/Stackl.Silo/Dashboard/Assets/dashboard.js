@@ -275,11 +275,19 @@
     const live = document.getElementById('live');
     const liveText = document.getElementById('live-text');
     const source = new EventSource('/api/events');
+    let lost = false;
     source.onopen = () => {
       live.className = 'live on';
       liveText.textContent = 'Live';
+      // /api/events is live only (it does not replay what was published while we were away): re-read the page.
+      if (lost) {
+        lost = false;
+        refreshCluster();
+        route();
+      }
     };
     source.onerror = () => {
+      lost = true;
       // EventSource reconnects by itself; say so instead of showing stale data as live.
       live.className = source.readyState === EventSource.CLOSED ? 'live off' : 'live';
       liveText.textContent = source.readyState === EventSource.CLOSED ? 'Disconnected — reload the page' : 'Reconnecting…';
@@ -408,14 +416,17 @@
           h('p', { class: 'explain small' }, 'The API is described at ', h('a', { href: '/openapi/v1.json', text: '/openapi/v1.json' }), '; Prometheus metrics are at ', h('a', { href: '/metrics', text: '/metrics' }), '.'))),
       h('section', { class: 'panel', style: 'margin-top:14px' },
         h('div', { class: 'spread' },
-          h('h2', { text: 'Last 10 minutes on this silo' }),
+          h('h2', { text: 'Last 10 minutes in the cluster' }),
           h('span', { class: 'muted small', id: 'stats-note' })),
         charts),
       h('div', { class: 'grid two', style: 'margin-top:14px' },
-        h('section', { class: 'panel' }, h('h2', { text: 'Silos' }), silos),
+        h('section', { class: 'panel' },
+          h('div', { class: 'spread' }, h('h2', { text: 'Silos' }), h('a', { href: '/orleans/', id: 'orleans-link', class: 'small', text: 'Orleans dashboard →' })),
+          h('p', { class: 'explain', text: 'Every silo in Orleans\' membership. Tasks/s and p50 are each silo\'s own, over the last minute; every silo serves the same API and dashboard.' }),
+          silos),
         h('section', { class: 'panel' },
           h('h2', { text: 'Live activity' }),
-          h('p', { class: 'explain', text: 'Task status changes as this silo publishes them.' }),
+          h('p', { class: 'explain', text: 'Task status changes as the cluster\'s silos publish them.' }),
           feed)),
     ]);
 
@@ -425,14 +436,14 @@
 
     function renderCards() {
       const cluster = shared.cluster;
-      const minute = stats && stats.lastMinute;
+      const minute = stats && stats.cluster.lastMinute;
       const active = cluster ? cluster.silos.filter((silo) => silo.status === 'Active').length : null;
       const running = cluster ? (cluster.tasks.Running || 0) + (cluster.tasks.Pending || 0) + (cluster.tasks.RollingBack || 0) : null;
       cards.replaceChildren(
         card('Silos', cluster ? `${active} / ${cluster.silos.length}` : '—', 'active / in the membership table', 'silos'),
         card('Activations', cluster ? fmtNumber(cluster.silos.reduce((sum, silo) => sum + (silo.activations || 0), 0)) : '—', 'grains in memory on this silo', 'activations'),
         card('Unfinished tasks', running === null ? '—' : fmtNumber(running), 'pending, running or rolling back', 'unfinished'),
-        card('Tasks / s', minute ? fmtNumber(minute.tasksPerSecond, 2) : '—', 'finished, last minute', 'throughput'),
+        card('Tasks / s', minute ? fmtNumber(minute.tasksPerSecond, 2) : '—', 'finished in the cluster, last minute', 'throughput'),
         card('Latency p50', minute && minute.p50Ms !== null ? fmtDuration(minute.p50Ms) : '—', 'completed tasks, last minute', 'p50'),
         card('Latency p99', minute && minute.p99Ms !== null ? fmtDuration(minute.p99Ms) : '—', 'completed tasks, last minute', 'p99'),
         card('Error rate', minute && minute.errorRate !== null ? `${(minute.errorRate * 100).toFixed(1)} %` : '—', 'failed or timed out, last minute', 'errors'));
@@ -455,24 +466,39 @@
           h('span', { class: 'track' }, h('span', { class: 'fill', style: `display:block;width:${n ? Math.max(1, (100 * n) / total) : 0}%;background:var(--${status.toLowerCase()})` })),
           h('span', { class: 'n', text: fmtNumber(n) }));
       }));
-      silos.replaceChildren(h('table', {},
-        h('thead', {}, h('tr', {}, h('th', { text: 'Silo' }), h('th', { text: 'Status' }), h('th', { text: 'Lease renewed' }), h('th', { class: 'num', text: 'Activations' }))),
-        h('tbody', {}, cluster.silos.map((silo) => h('tr', {},
-          h('td', {}, h('span', { class: 'mono' }, silo.name), silo.name === cluster.self ? h('span', { class: 'muted small' }, ' (this silo)') : null),
-          h('td', {}, silo.status),
-          h('td', {}, timeCell(silo.leaseRenewedAt)),
-          h('td', { class: 'num', text: silo.activations === null ? 'n/a' : fmtNumber(silo.activations) }))))));
+      renderSilos();
+    }
+
+    function renderSilos() {
+      const cluster = shared.cluster;
+      if (!cluster) return;
+      const bySilo = new Map(stats ? stats.silos.map((own) => [own.silo, own.lastMinute]) : []);
+      silos.replaceChildren(h('table', { id: 'silo-table' },
+        h('thead', {}, h('tr', {}, h('th', { text: 'Silo' }), h('th', { text: 'Status' }), h('th', { text: 'Last heartbeat' }), h('th', { text: 'Address' }), h('th', { class: 'num', text: 'Tasks / s' }), h('th', { class: 'num', text: 'p50' }), h('th', { class: 'num', text: 'Activations' }))),
+        h('tbody', {}, cluster.silos.map((silo) => {
+          const minute = silo.status === 'Active' ? bySilo.get(silo.name) : null;
+          return h('tr', { dataset: { silo: silo.name } },
+            h('td', {}, h('span', { class: 'mono' }, silo.name), silo.name === cluster.self ? h('span', { class: 'muted small' }, ' (this silo)') : null),
+            h('td', { class: 'silo-status' }, silo.status),
+            h('td', {}, timeCell(silo.leaseRenewedAt)),
+            h('td', { class: 'mono small', text: silo.address || '—' }),
+            h('td', { class: 'num', text: minute ? fmtNumber(minute.tasksPerSecond, 2) : '—' }),
+            h('td', { class: 'num', text: minute && minute.p50Ms !== null ? fmtDuration(minute.p50Ms) : '—' }),
+            h('td', { class: 'num', text: silo.activations === null ? 'n/a' : fmtNumber(silo.activations) }));
+        }))));
     }
 
     function renderCharts() {
       if (!stats) return;
-      const series = stats.series;
-      const options = { windowSeconds: stats.windowSeconds };
+      const total = stats.cluster;
+      const series = total.series;
+      const options = { windowSeconds: total.windowSeconds };
       const anything = series.some((point) => point.submitted || point.completed || point.failed || point.cancelled);
-      document.getElementById('stats-note').textContent = `${stats.stepSeconds} s steps · counted by silo ${stats.silo} since it started`;
+      const names = stats.silos.map((own) => own.silo).join(', ');
+      document.getElementById('stats-note').textContent = `${total.stepSeconds} s steps · summed over ${stats.silos.length === 1 ? 'silo' : 'silos'} ${names}, each since it started${stats.unanswered.length ? ` · ${stats.unanswered.length} silo(s) did not answer` : ''}`;
       charts.replaceChildren(
         h('div', {}, h('h3', { text: 'Throughput (tasks / s)' }), lineChart([
-          { name: 'submitted', color: '#8c959f', values: series.map((p) => p.submitted / stats.stepSeconds) },
+          { name: 'submitted', color: '#8c959f', values: series.map((p) => p.submitted / total.stepSeconds) },
           { name: 'finished', color: '#1f6feb', fill: true, values: series.map((p) => p.tasksPerSecond) },
         ], { ...options, title: 'Tasks per second', format: axisNumber })),
         h('div', {}, h('h3', { text: 'Latency of completed tasks' }), lineChart([
@@ -484,7 +510,7 @@
           { name: 'cancelled', color: '#57606a', values: series.map((p) => p.cancelled) },
         ], { ...options, title: 'Failures', format: axisNumber })));
       if (!anything) {
-        charts.append(h('p', { class: 'muted small', style: 'grid-column:1/-1', text: 'No task has finished on this silo in the last 10 minutes; the charts fill in as tasks run.' }));
+        charts.append(h('p', { class: 'muted small', style: 'grid-column:1/-1', text: 'No task has finished in the cluster in the last 10 minutes; the charts fill in as tasks run.' }));
       }
     }
 
@@ -503,10 +529,11 @@
 
     async function loadStats() {
       try {
-        stats = await api('/api/stats');
-        shared.clockSkewMs = new Date(stats.at).getTime() - Date.now();
+        stats = await api('/api/stats/cluster');
+        shared.clockSkewMs = new Date(stats.cluster.at).getTime() - Date.now();
         renderCards();
         renderCharts();
+        renderSilos();
       } catch {
         // Shown as stale; the next tick tries again.
       }
@@ -642,6 +669,7 @@
         h('td', { class: 'status-cell' }, badge(task.status)),
         h('td', {}, timeCell(task.created)),
         h('td', { class: 'num duration-cell', text: fmtDuration(taskDuration(task)) }),
+        h('td', { class: 'mono small silo-cell', text: task.silo || '—' }),
         h('td', { class: 'ellipsis' }, task.documents.length ? task.documents.map((key, i) => [i ? ', ' : '', documentLink(key)]) : h('span', { class: 'muted', text: 'none' })));
       rows.set(task.id, tr);
       return tr;
@@ -656,7 +684,7 @@
       }
       if (!body.contains(tbody)) {
         body.replaceChildren(h('table', { id: 'task-table' },
-          h('thead', {}, h('tr', {}, ['Task', 'Handler', 'Status', 'Created', 'Duration', 'Documents'].map((text) => h('th', { text, class: text === 'Duration' ? 'num' : null })))),
+          h('thead', {}, h('tr', {}, ['Task', 'Handler', 'Status', 'Created', 'Duration', 'Silo', 'Documents'].map((text) => h('th', { text, class: text === 'Duration' ? 'num' : null })))),
           tbody), h('div', { style: 'margin-top:10px' }, more));
       }
     }
@@ -791,6 +819,7 @@
               h('dt', { text: 'Duration' }), h('dd', { text: fmtDuration(taskDuration(task)) }),
               h('dt', { text: 'Deadline' }), h('dd', { text: fmtDateTime(task.deadline) }),
               h('dt', { text: 'Attempt' }), h('dd', { text: String(task.attempt) }),
+              h('dt', { text: 'Silo' }), h('dd', { class: 'mono', id: 'task-silo', text: task.silo || 'not recorded' }),
               h('dt', { text: 'Documents' }), h('dd', {}, task.documents.length ? task.documents.map((key, i) => [i ? ', ' : '', documentLink(key)]) : h('span', { class: 'muted', text: 'none' }))))),
         h('div', { class: 'grid two', style: 'margin-top:14px' },
           h('section', { class: 'panel' }, h('h2', { text: 'Payload' }), h('pre', { class: 'json', text: pretty(task.payload) })),
