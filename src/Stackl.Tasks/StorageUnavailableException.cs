@@ -24,4 +24,24 @@ public sealed class StorageUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The storage outage behind <paramref name="exception"/>, however Orleans wrapped it on the way from a grain; null when there is none.</summary>
+    /// <param name="exception">What a grain call threw.</param>
+    public static StorageUnavailableException? FindIn(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is StorageUnavailableException outage)
+            {
+                return outage;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindIn).FirstOrDefault(o => o is not null) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
+    }
 }

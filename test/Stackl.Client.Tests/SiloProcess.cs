@@ -5,11 +5,15 @@ internal sealed class SiloProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
-    private SiloProcess(ChildProcess process, Uri baseAddress)
+    private SiloProcess(ChildProcess process, Uri baseAddress, string? name)
     {
         _process = process;
         BaseAddress = baseAddress;
+        Name = name;
     }
+
+    /// <summary>Its silo name in the membership, when started with one (<c>--Stackl:Silo:SiloName</c>).</summary>
+    public string? Name { get; }
 
     /// <summary>Its address.</summary>
     public Uri BaseAddress { get; }
@@ -19,20 +23,20 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>Starts a silo on <paramref name="sqlitePath"/> and waits until <c>/health</c> answers 200.</summary>
     public static Task<SiloProcess> StartAsync(string sqlitePath, string phase) =>
-        StartAsync(Path.GetDirectoryName(sqlitePath)!, phase, "--sqlite-path", sqlitePath);
+        StartAsync(Path.GetDirectoryName(sqlitePath)!, phase, null, "--sqlite-path", sqlitePath);
 
     /// <summary>Starts a silo of a PostgreSQL cluster and waits until <c>/health</c> answers 200.</summary>
     public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name, string phase, params string[] settings) =>
-        StartAsync(Path.GetTempPath(), phase, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name, .. settings]);
+        StartAsync(Path.GetTempPath(), phase, name, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name, .. settings]);
 
-    private static async Task<SiloProcess> StartAsync(string workingDirectory, string phase, params string[] storage)
+    private static async Task<SiloProcess> StartAsync(string workingDirectory, string phase, string? name, params string[] storage)
     {
         // A free port can be taken between picking and binding it (tests run in parallel): start again on new ports.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(workingDirectory, phase, storage);
+                return await StartOnceAsync(workingDirectory, phase, name, storage);
             }
             catch (InvalidOperationException exception) when (attempt < 4 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -40,14 +44,14 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<SiloProcess> StartOnceAsync(string workingDirectory, string phase, string[] storage)
+    private static async Task<SiloProcess> StartOnceAsync(string workingDirectory, string phase, string? name, string[] storage)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{Stackl.Testing.FreePort.Next()}/");
         var process = ChildProcess.Start(
             BuildOutput.SiloDll,
             workingDirectory,
             ["--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--silo-port", "0", "--gateway-port", "0", .. storage]);
-        var silo = new SiloProcess(process, baseAddress);
+        var silo = new SiloProcess(process, baseAddress, name);
         try
         {
             using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };

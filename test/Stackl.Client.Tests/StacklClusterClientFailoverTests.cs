@@ -20,10 +20,10 @@ public sealed class StacklClusterClientFailoverTests(ITestOutputHelper output)
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("clusterclient");
         var clusterId = $"c{Guid.NewGuid():N}";
-        await using var first = await PostgresSiloProcess.StartAsync(connectionString, clusterId, "silo-a");
-        await using var second = await PostgresSiloProcess.StartAsync(connectionString, clusterId, "silo-b");
-        await using var third = await PostgresSiloProcess.StartAsync(connectionString, clusterId, "silo-c");
-        PostgresSiloProcess[] silos = [first, second, third];
+        await using var first = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "silo-a", "silo-a start");
+        await using var second = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "silo-b", "silo-b start");
+        await using var third = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "silo-c", "silo-c start");
+        SiloProcess[] silos = [first, second, third];
         using (var http = new StacklClient(first.BaseAddress))
         {
             await Eventually.ValueAsync(

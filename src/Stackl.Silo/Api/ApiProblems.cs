@@ -34,7 +34,7 @@ public static class ApiProblems
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            var outage = FindStorageOutage(exception);
+            var outage = StorageUnavailableException.FindIn(exception);
             if (outage is not null || Storage.StorageEngine.IsOutage(exception))
             {
                 // The storage layer logged the outage once; a stack trace per request would bury it.
@@ -63,24 +63,5 @@ public static class ApiProblems
             await result.ExecuteAsync(httpContext);
             return true;
         }
-    }
-
-    /// <summary>The storage outage behind an exception, however Orleans wrapped it on the way from the grain.</summary>
-    private static StorageUnavailableException? FindStorageOutage(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is StorageUnavailableException outage)
-            {
-                return outage;
-            }
-
-            if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindStorageOutage).FirstOrDefault(o => o is not null) is { } inner)
-            {
-                return inner;
-            }
-        }
-
-        return null;
     }
 }

@@ -45,7 +45,7 @@ internal static class GatewayErrors
             return refused;
         }
 
-        if (FindStorageOutage(exception) is { } outage)
+        if (StorageUnavailableException.FindIn(exception) is { } outage)
         {
             return new(Unavailable, ErrorCodes.StorageUnavailable, $"{outage.Message} The request may not have taken effect; retry it (a task submitted with an idempotency key is never started twice).");
         }
@@ -60,23 +60,5 @@ internal static class GatewayErrors
                 unexpected = true;
                 return new(ServerError, "internal_error", "The silo failed to answer; the error is in its log. Nothing is left half-done: a task either completes or rolls back.");
         }
-    }
-
-    private static StorageUnavailableException? FindStorageOutage(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is StorageUnavailableException outage)
-            {
-                return outage;
-            }
-
-            if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindStorageOutage).FirstOrDefault(o => o is not null) is { } inner)
-            {
-                return inner;
-            }
-        }
-
-        return null;
     }
 }
