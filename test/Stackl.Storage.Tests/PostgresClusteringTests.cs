@@ -13,6 +13,7 @@ using Orleans.Runtime.Membership;
 using Orleans.Runtime.MembershipService;
 using Stackl.Storage.Clustering;
 using Stackl.Storage.Tests.Clustering;
+using Stackl.Testing;
 using Stackl.Testing.Databases;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -262,8 +263,8 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     public async Task Clustering_TwoSilosOnAnEmptyDatabase_MigrateAndSeeEachOtherActive()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("clustering");
-        await using var a = await ClusterTestSilo.StartAsync(connectionString, "two", "a");
-        await using var b = await ClusterTestSilo.StartAsync(connectionString, "two", "b");
+        await using var a = await ClusterSilo.StartAsync(connectionString, "two", "a");
+        await using var b = await ClusterSilo.StartAsync(connectionString, "two", "b");
 
         var scripts = await QueryAsync(connectionString, "SELECT script FROM stackl_schema_versions", r => r.GetString(0));
         Assert.Contains("0004_orleans_membership", scripts);
@@ -286,8 +287,8 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     public async Task Clustering_SiloStoppedGracefully_IsDeadAndLeavesTheActiveSet()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("clustering");
-        await using var survivor = await ClusterTestSilo.StartAsync(connectionString, "graceful", "survivor");
-        await using var leaver = await ClusterTestSilo.StartAsync(connectionString, "graceful", "leaver");
+        await using var survivor = await ClusterSilo.StartAsync(connectionString, "graceful", "survivor");
+        await using var leaver = await ClusterSilo.StartAsync(connectionString, "graceful", "leaver");
         var leaverAddress = leaver.Address;
         await WaitForStatusAsync(survivor, leaverAddress, SiloStatus.Active);
 
@@ -307,8 +308,8 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     public async Task Clustering_SiloThatStopsAnswering_IsDeclaredDeadBySurvivorWithinBound()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("clustering");
-        await using var survivor = await ClusterTestSilo.StartAsync(connectionString, "killed", "survivor", killable: true);
-        await using var victim = await ClusterTestSilo.StartAsync(connectionString, "killed", "victim", killable: true);
+        await using var survivor = await ClusterSilo.StartAsync(connectionString, "killed", "survivor", killable: true);
+        await using var victim = await ClusterSilo.StartAsync(connectionString, "killed", "victim", killable: true);
         var victimAddress = victim.Address;
         await WaitForStatusAsync(survivor, victimAddress, SiloStatus.Active);
         await WaitForStatusAsync(victim, survivor.Address, SiloStatus.Active);
@@ -337,7 +338,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
     public async Task ClusterClient_FindsTheGatewayInTheTable_AndCallsAGrain()
     {
         var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("clustering");
-        await using var silo = await ClusterTestSilo.StartAsync(connectionString, "client", "silo");
+        await using var silo = await ClusterSilo.StartAsync(connectionString, "client", "silo");
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -451,7 +452,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         return rows.ToDictionary(r => r.Address, r => r.Status);
     }
 
-    private static Task WaitForStatusAsync(ClusterTestSilo observer, SiloAddress silo, SiloStatus status, TimeSpan? timeout = null) =>
+    private static Task WaitForStatusAsync(ClusterSilo observer, SiloAddress silo, SiloStatus status, TimeSpan? timeout = null) =>
         WaitForAsync($"{observer.Address} to see {silo} as {status}", () =>
         {
             var snapshot = observer.Membership;
@@ -460,7 +461,7 @@ public sealed class PostgresClusteringTests(ITestOutputHelper output)
         }, timeout, observer);
 
     /// <summary>Polls a condition until it holds; the failure names what was expected, the last thing seen and the silo's latest log lines.</summary>
-    private static async Task WaitForAsync(string expected, Func<Task<(bool Done, string Seen)>> condition, TimeSpan? timeout = null, ClusterTestSilo? logOf = null)
+    private static async Task WaitForAsync(string expected, Func<Task<(bool Done, string Seen)>> condition, TimeSpan? timeout = null, ClusterSilo? logOf = null)
     {
         var limit = timeout ?? s_clusterTimeout;
         var stopwatch = Stopwatch.StartNew();

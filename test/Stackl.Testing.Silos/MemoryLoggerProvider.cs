@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace Stackl.Storage.Tests.Clustering;
+namespace Stackl.Testing;
 
 /// <summary>Keeps a silo's log lines (with the time since the silo was built) so a test can show them when it fails.</summary>
 public sealed class MemoryLoggerProvider : ILoggerProvider
