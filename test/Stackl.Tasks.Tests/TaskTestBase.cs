@@ -32,15 +32,7 @@ public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
             silo =>
             {
                 storage(silo);
-                silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-                silo.AddStackl(o =>
-                {
-                    o.CommitGrace = TimeSpan.FromMilliseconds(500);
-                    o.RecoveryInterval = TimeSpan.FromMilliseconds(200);
-                })
-                .AddTaskHandler<GateHandler>()
-                .AddTaskHandler<SideEffectHandler>()
-                .AddTaskRevertHandler<UndoRevertHandler>();
+                silo.AddTestStackl();
             },
             services => services.AddSingleton(Gates).AddSingleton(Journal));
     }

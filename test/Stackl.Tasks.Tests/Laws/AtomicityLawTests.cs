@@ -8,11 +8,6 @@ namespace Stackl.Tasks.Tests.Laws;
 /// </summary>
 public abstract class AtomicityLawTests(IEngineUnderTest engine) : TaskTestBase(engine)
 {
-    private const string Transfer = """
-        {"ops":[{"op":"increment","key":"account/a","path":"/balance","by":-10},
-                {"op":"increment","key":"account/b","path":"/balance","by":10}]}
-        """;
-
     [Theory]
     [InlineData(FaultPoint.AfterLock, TaskStatus.Failed)]
     [InlineData(FaultPoint.AfterStaging, TaskStatus.Failed)]
@@ -23,7 +18,7 @@ public abstract class AtomicityLawTests(IEngineUnderTest engine) : TaskTestBase(
         await PutAsync("account/a", """{"balance":100}""");
         await PutAsync("account/b", """{"balance":0}""");
 
-        var id = await SubmitAndKillAtAsync(point, Spec("document", "transaction", Transfer));
+        var id = await SubmitAndKillAtAsync(point, Spec("document", "transaction", TransferSpecs.TenFromAToB));
         await Host.RestartAsync();
         var task = await FinalAsync(id);
 
@@ -89,7 +84,7 @@ public abstract class AtomicityLawTests(IEngineUnderTest engine) : TaskTestBase(
         await PutAsync("account/b", """{"balance":0}""");
         Faults.Arm(FaultPoint.DecisionAnswerLost, _ => throw new TimeoutException("the decision's answer was lost"));
 
-        var task = await RunAsync(Spec("document", "transaction", Transfer));
+        var task = await RunAsync(Spec("document", "transaction", TransferSpecs.TenFromAToB));
 
         AssertStatus(TaskStatus.Completed, task);
         Assert.Equal(("""{"balance":90}""", """{"balance":10}"""), (await ValueAsync("account/a"), await ValueAsync("account/b")));

@@ -7,6 +7,12 @@ namespace Stackl.Tasks.Tests.Laws;
 /// <summary>Transfers between account documents, and what the task table says of them, for the law tests.</summary>
 internal static class TransferSpecs
 {
+    /// <summary>A <c>document/transaction</c> payload moving 10 from <c>account/a</c> to <c>account/b</c>: two writes, so a two-phase commit.</summary>
+    public const string TenFromAToB = """
+        {"ops":[{"op":"increment","key":"account/a","path":"/balance","by":-10},
+                {"op":"increment","key":"account/b","path":"/balance","by":10}]}
+        """;
+
     public static JsonElement Json(string json)
     {
         using var document = JsonDocument.Parse(json);
