@@ -141,6 +141,9 @@ public sealed class ClusterAtomicityLawTests(ITestOutputHelper output) : IAsyncL
         Victim.Kill(Survivor);
         var killed = Stopwatch.StartNew();
 
+        // The victim's own storage goes through the cut proxy too: it can neither read nor write any more.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Victim.Services.GetRequiredService<ITaskIndex>().CountByStatusAsync());
+
         var task = await FinalOnSurvivorAsync(submitted.Id, killed, "deadline");
 
         // The design: a running task whose silo died is recovered as silo_lost (its documents say it never committed), deadline passed or not.
