@@ -42,6 +42,9 @@ public static class ErrorCodes
     /// <summary>A document's lock lease ran out before the task committed.</summary>
     public const string LockLost = "lock_lost";
 
+    /// <summary>A number op's result (or operand) is outside what Stackl computes exactly: an integer sum beyond 64 bits, a decimal beyond about ±7.9e28; nothing was changed.</summary>
+    public const string NumberOutOfRange = "number_out_of_range";
+
     /// <summary>Another activation of a document wrote it first (two silos ran it at once after a membership change or a partition); the task was rolled back.</summary>
     public const string StaleActivation = "stale_activation";
 

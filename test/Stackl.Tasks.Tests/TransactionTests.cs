@@ -92,12 +92,64 @@ public abstract class TransactionTests(IEngineUnderTest engine) : TaskTestBase(e
         Assert.Equal("3", await ValueAsync("app/x"));
     }
 
+    [Fact]
+    public async Task DebitThenCheck_OnTheComputedBalance_Commits()
+    {
+        await PutAsync("account/a1", """{"balance":0}""");
+
+        var task = await TransactAsync("""
+            [{"op":"increment","key":"account/a1","path":"/balance","by":5},
+             {"op":"assert","key":"account/a1","path":"/balance","gte":0},
+             {"op":"increment","key":"account/a1","path":"/balance","by":-2},
+             {"op":"assert","key":"account/a1","path":"/balance","equals":3},
+             {"op":"assert","key":"account/a1","path":"/balance","lte":3.0}]
+            """);
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal("""{"balance":3}""", await ValueAsync("account/a1"));
+    }
+
+    [Fact]
+    public async Task Decimals_AreExact_AndCompareWithIntegersByValue()
+    {
+        await PutAsync("meter/m", """{"v":0.1,"n":5.0,"tags":{"w":2}}""");
+
+        var task = await TransactAsync("""
+            [{"op":"increment","key":"meter/m","path":"/v","by":0.2},
+             {"op":"assert","key":"meter/m","path":"/v","equals":0.3},
+             {"op":"assert","key":"meter/m","path":"/n","equals":5},
+             {"op":"increment","key":"meter/m","path":"/n","by":1},
+             {"op":"assert","key":"meter/m","path":"","equals":{"v":0.30,"n":6,"tags":{"w":2.0}}}]
+            """);
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal("""{"v":0.3,"n":6,"tags":{"w":2}}""", await ValueAsync("meter/m"));
+    }
+
+    [Fact]
+    public async Task IntegerOverflow_FailsWithItsCode_AndCommitsNothing()
+    {
+        await PutAsync("counter/c", """{"n":9223372036854775806}""");
+
+        var task = await TransactAsync("""
+            [{"op":"increment","key":"counter/c","path":"/n","by":1},
+             {"op":"assert","key":"counter/c","path":"/n","equals":9223372036854775807},
+             {"op":"increment","key":"counter/c","path":"/n","by":1}]
+            """);
+
+        AssertStatus(TaskStatus.Failed, task);
+        Assert.Equal(ErrorCodes.NumberOutOfRange, task.Error!.Code);
+        Assert.Contains("ops[2]", task.Error.Message, StringComparison.Ordinal);
+        Assert.Equal("""{"n":9223372036854775806}""", await ValueAsync("counter/c"));
+    }
+
     [Theory]
     [InlineData("""[]""", "payload.ops")]
     [InlineData("""[{"op":"explode","key":"a/b"}]""", "payload.ops[0].op")]
     [InlineData("""[{"op":"set","key":"a/b","path":"nope","value":1}]""", "payload.ops[0].path")]
     [InlineData("""[{"op":"set","key":"A/b","path":"","value":1}]""", "payload.ops[0].key")]
     [InlineData("""[{"op":"increment","key":"a/b","path":"/x","by":"1"}]""", "payload.ops[0].by")]
+    [InlineData("""[{"op":"increment","key":"a/b","path":"/x","by":1e40}]""", "payload.ops[0].by")]
     [InlineData("""[{"op":"assert","key":"a/b","path":"/x","gte":1,"lte":2}]""", "payload.ops[0]")]
     [InlineData("""[{"op":"set","key":"a/b","path":"/x"}]""", "payload.ops[0].value")]
     public async Task InvalidOps_AreRejectedBeforeAnythingIsStored(string ops, string field)

@@ -56,9 +56,9 @@ public sealed class TransactionHandler : ITaskHandler
                     break;
                 case "increment":
                     Path(op, where);
-                    if (!op.TryGetProperty("by", out var by) || by.ValueKind != JsonValueKind.Number)
+                    if (!op.TryGetProperty("by", out var by) || !JsonNumbers.IsSupported(by))
                     {
-                        throw new TaskValidationException(ErrorCodes.InvalidPayload, $"{where}.by is required and must be a number.");
+                        throw new TaskValidationException(ErrorCodes.InvalidPayload, $"{where}.by is required and must be a number within ±7.9e28.");
                     }
 
                     break;
@@ -168,9 +168,9 @@ public sealed class TransactionHandler : ITaskHandler
         }
 
         var operand = op.GetProperty(present[0]);
-        if (present[0] is "gte" or "lte" && operand.ValueKind != JsonValueKind.Number)
+        if (present[0] is "gte" or "lte" && !JsonNumbers.IsSupported(operand))
         {
-            throw new TaskValidationException(ErrorCodes.InvalidPayload, $"{where}.{present[0]} must be a number.");
+            throw new TaskValidationException(ErrorCodes.InvalidPayload, $"{where}.{present[0]} must be a number within ±7.9e28.");
         }
 
         if (present[0] == "exists" && operand.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -226,14 +226,12 @@ public sealed class TransactionHandler : ITaskHandler
             throw PathNotFound(key, path, where);
         }
 
-        if (target is not JsonValue number || number.GetValueKind() != JsonValueKind.Number)
+        if (JsonNumbers.Read(target, where) is not { } number)
         {
             throw new TaskFailedException(ErrorCodes.AssertFailed, $"{where}: {key}{path} is {Describe(target)}, not a number, so it cannot be incremented.");
         }
 
-        JsonNode sum = number.TryGetValue<long>(out var whole) && by.TryGetInt64(out var step)
-            ? JsonValue.Create(checked(whole + step))
-            : JsonValue.Create(number.GetValue<decimal>() + by.GetDecimal());
+        var sum = JsonNumbers.Add(number, JsonNumbers.Read(by, where), where);
 
         Replace(Parent(document, key, tokens, path, where), tokens[^1], sum);
     }
@@ -277,7 +275,7 @@ public sealed class TransactionHandler : ITaskHandler
 
         if (op.TryGetProperty("equals", out var equals))
         {
-            if (!JsonNode.DeepEquals(target, JsonNode.Parse(equals.GetRawText())))
+            if (!JsonNumbers.DeepEquals(target, JsonNode.Parse(equals.GetRawText()), where))
             {
                 throw new TaskFailedException(ErrorCodes.AssertFailed, $"{where}: expected {key}{path} to equal {equals.GetRawText()}, but it is {Describe(target)}.");
             }
@@ -291,16 +289,16 @@ public sealed class TransactionHandler : ITaskHandler
             bound = op.GetProperty("lte");
         }
 
-        if (target is not JsonValue value || value.GetValueKind() != JsonValueKind.Number)
+        if (JsonNumbers.Read(target, where) is not { } actual)
         {
             throw new TaskFailedException(ErrorCodes.AssertFailed, $"{where}: {key}{path} is {Describe(target)}, not a number.");
         }
 
-        var actual = value.GetValue<decimal>();
-        var limit = bound.GetDecimal();
-        if (isGte ? actual < limit : actual > limit)
+        var limit = JsonNumbers.Read(bound, where);
+        var order = JsonNumbers.Compare(actual, limit);
+        if (isGte ? order < 0 : order > 0)
         {
-            throw new TaskFailedException(ErrorCodes.AssertFailed, $"{where}: expected {key}{path} {(isGte ? ">=" : "<=")} {limit.ToString(CultureInfo.InvariantCulture)}, but it is {actual.ToString(CultureInfo.InvariantCulture)}.");
+            throw new TaskFailedException(ErrorCodes.AssertFailed, $"{where}: expected {key}{path} {(isGte ? ">=" : "<=")} {JsonNumbers.Text(limit)}, but it is {JsonNumbers.Text(actual)}.");
         }
     }
 
