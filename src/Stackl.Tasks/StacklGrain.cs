@@ -39,10 +39,15 @@ public abstract class StacklGrain : Grain
         }
         catch
         {
+            Forgotten = true;
             DeactivateOnIdle();
             throw;
         }
     }
+
+    /// <summary>True once a state write failed: memory may be ahead of the database, so this activation must not act on it any more.</summary>
+    /// <remarks>Timer ticks can still run until the activation is gone; they check this and do nothing.</remarks>
+    protected bool Forgotten { get; private set; }
 
     /// <summary>Runs work outside the grain's turn, so the grain keeps answering calls while it runs.</summary>
     /// <remarks>

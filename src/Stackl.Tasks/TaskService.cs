@@ -19,11 +19,22 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
 
     private TaskOptions Options => options.Value;
 
+    // One grain call may not outlast the call timeout, so a long wait is a series of shorter ones.
+    private TimeSpan WaitSlice => messagingOptions.Value.ResponseTimeout / 2;
+
     /// <summary>Validates <paramref name="spec"/>, stores the task and starts it; with an idempotency key already used, returns that first task.</summary>
     /// <exception cref="TaskValidationException">The spec is invalid (unknown topic, wrong payload, bad key or timeout); nothing was stored.</exception>
     /// <param name="spec">What to run.</param>
     /// <param name="cancellationToken">Cancels the wait for the answer; the task may still be stored.</param>
-    public async Task<TaskView> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default)
+    public Task<TaskView> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken = default) => SubmitAsync(spec, wait: null, cancellationToken);
+
+    /// <summary>Submits as <see cref="SubmitAsync(TaskSpec, CancellationToken)"/> does, then waits up to <paramref name="wait"/> for the task to be final.</summary>
+    /// <remarks>Submit and wait are one grain call, so a short task is answered by the activation that ran it.</remarks>
+    /// <exception cref="TaskValidationException">The spec is invalid (unknown topic, wrong payload, bad key or timeout); nothing was stored.</exception>
+    /// <param name="spec">What to run.</param>
+    /// <param name="wait">The longest wait for the final status, or null to answer once the task is stored.</param>
+    /// <param name="cancellationToken">Cancels the wait for the answer; the task may still be stored.</param>
+    public async Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan? wait, CancellationToken cancellationToken = default)
     {
         using var activity = TaskTelemetry.Source.StartActivity("stackl.task.submit", ActivityKind.Producer);
         try
@@ -47,7 +58,17 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
             }
 
             activity?.SetTag(TaskTelemetry.TaskIdTag, id);
-            return await grains.GetGrain<ITaskGrain>(id).SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var grain = grains.GetGrain<ITaskGrain>(id);
+            if (wait is not { } remaining || remaining <= TimeSpan.Zero)
+            {
+                return await grain.SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var until = timeProvider.GetUtcNow() + remaining;
+            var slice = WaitSlice;
+            var task = await grain.SubmitAndWaitAsync(submission, remaining < slice ? remaining : slice).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var left = until - timeProvider.GetUtcNow();
+            return task.Status.IsFinal() || left <= TimeSpan.Zero ? task : await GetAsync(id, left, cancellationToken).ConfigureAwait(false) ?? task;
         }
         catch (Exception exception) when (activity is not null)
         {
@@ -115,8 +136,7 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
             return await task.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // One grain call may not outlast the call timeout, so a long wait is a series of shorter ones.
-        var slice = messagingOptions.Value.ResponseTimeout / 2;
+        var slice = WaitSlice;
         var until = timeProvider.GetUtcNow() + remaining;
         while (true)
         {

@@ -23,6 +23,7 @@ namespace Stackl.Tasks;
 [JsonSerializable(typeof(DocumentState))]
 [JsonSerializable(typeof(DocumentView))]
 [JsonSerializable(typeof(DocumentLockResult))]
+[JsonSerializable(typeof(Stackl.Tasks.Queries.OrphanedLock))]
 [JsonSerializable(typeof(IdempotencyState))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(JsonElement))]

@@ -5,17 +5,20 @@ namespace Stackl.Tasks;
 /// <summary>Task domain log messages; event ids 3000-3999 belong to the task domain and never change once shipped.</summary>
 internal static partial class TasksLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Task {TaskId}: a commit, rollback or recovery step failed; the deadline reminder drives it again")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Task {TaskId}: a commit, rollback or recovery step failed; the deadline sweep drives it again")]
     public static partial void DriverFailed(ILogger logger, Exception exception, string taskId);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Document {DocumentKey}: the lock of task {TaskId} expired and its decision could not be read; the lock stays held")]
     public static partial void LockResolutionFailed(ILogger logger, Exception exception, string documentKey, string taskId);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Recovery scan woke {Count} unfinished tasks")]
-    public static partial void RecoveryScanFinished(ILogger logger, int count);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Deadline sweep woke {Count} unfinished tasks whose silo left the cluster or whose deadline passed")]
+    public static partial void SweepWoke(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Recovery scan failed; unfinished tasks recover when their deadline reminders fire")]
-    public static partial void RecoveryScanFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Deadline sweep freed {Count} document locks that final tasks had left behind")]
+    public static partial void SweepFreedLocks(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Deadline sweep failed; it tries again after the recovery interval")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Task {TaskId} ({Topic}/{Subtype}) submitted with a timeout of {TimeoutSeconds} s")]
     public static partial void TaskSubmitted(ILogger logger, string taskId, string topic, string subtype, double timeoutSeconds);
@@ -38,11 +41,8 @@ internal static partial class TasksLog
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "The silo is stopping: it takes no new tasks and gives the {Count} it drives up to {TimeoutSeconds} s to finish")]
     public static partial void Draining(ILogger logger, int count, double timeoutSeconds);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The silo is stopping with {Count} tasks unfinished; their recovery reminders bring them back on another silo or at the next start")]
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The silo is stopping with {Count} tasks unfinished; another silo's deadline sweep (or the next start's) brings them back")]
     public static partial void HandingOver(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Task {TaskId}: its recovery reminder could not be registered; the task runs and the registration is tried again every recovery interval")]
-    public static partial void ReminderRegistrationRetried(ILogger logger, Exception exception, string taskId);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "A cluster client's {Operation} call failed unexpectedly; the client was answered internal_error")]
     public static partial void GatewayCallFailed(ILogger logger, Exception exception, string operation);

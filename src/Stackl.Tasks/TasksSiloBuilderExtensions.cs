@@ -43,7 +43,8 @@ public static class TasksSiloBuilderExtensions
         services.AddSerializer(serializer => serializer.AddJsonSerializer(GrainJson.IsMessageType, static _ => false, o => o.Configure(json => json.SerializerOptions = GrainJson.Options)));
         services.AddSingleton<IGeneralizedCopier, ImmutableMessageCopier>();
 
-        // The deadline reminder repeats at the recovery interval, below Orleans' default floor of one minute.
+        // Tasks keep no reminder of their own any more (the deadline sweep replaced it); a task reminder stored by an earlier version
+        // still ticks at the recovery interval, below Orleans' default floor of one minute, until the task removes it.
         services.AddOptions<ReminderOptions>().Configure<IOptions<TaskOptions>>((reminders, tasks) =>
         {
             if (tasks.Value.RecoveryInterval < reminders.MinimumReminderPeriod)
@@ -64,7 +65,8 @@ public static class TasksSiloBuilderExtensions
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TaskDrain>());
         services.TryAddSingleton<TaskEnvironment>();
         services.TryAddSingleton<TaskService>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TaskRecoveryService>());
+        services.TryAddSingleton<TaskDeadlineSweep>();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TaskDeadlineSweep>());
         builder.AddTaskHandler<PutDocumentHandler>()
             .AddTaskHandler<PatchDocumentHandler>()
             .AddTaskHandler<DeleteDocumentHandler>()

@@ -15,7 +15,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_taskTimeout = TimeSpan.FromMinutes(3);
 
-    // Far below the tasks' deadlines: only failure detection and the survivor's reminders can resolve them this early. The
+    // Far below the tasks' deadlines: only failure detection and the survivor's deadline sweep can resolve them this early. The
     // measured times are printed (README, Cluster); the bound leaves room for a loaded CI machine.
     private static readonly TimeSpan s_resolvedWithin = TimeSpan.FromSeconds(45);
 

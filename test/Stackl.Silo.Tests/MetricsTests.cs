@@ -27,7 +27,7 @@ public sealed partial class MetricsTests : Api.ApiTestBase
         Assert.Matches(Line(@"stackl_tasks\{silo=""[^""]+"",status=""Completed""\} 2"), text);
         Assert.Matches(Line(@"stackl_tasks\{silo=""[^""]+"",status=""Failed""\} 1"), text);
         Assert.Matches(Line(@"stackl_activations\{silo=""[^""]+""\} [1-9]\d*"), text);
-        Assert.Contains("# TYPE stackl_reminder_lag_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE stackl_tasks_swept_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE stackl_tasks_finished_total counter", text, StringComparison.Ordinal);
     }
 

@@ -109,8 +109,7 @@ public static class DocumentApi
     {
         TimeSpan? timeout = request.Query["timeout"].ToString() is { Length: > 0 } text ? ApiRequest.Duration("timeout", text) : null;
         var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), null, timeout, TaskApi.IdempotencyKey(request), "http");
-        var task = await service.SubmitAsync(spec, cancellationToken);
-        return await TaskApi.AnswerAsync(service, task, wait, cancellationToken);
+        return TaskApi.Answer(await service.SubmitAsync(spec, wait, cancellationToken));
     }
 
     /// <summary>A key from the URL: malformed keys are a 400 (the path is the request's shape, not its content).</summary>

@@ -31,9 +31,12 @@ public static class TaskApi
     /// <summary>Answers with the task: 200 when final (after waiting up to <paramref name="wait"/>), else 202 with its location.</summary>
     internal static async Task<Results<Ok<TaskView>, Accepted<TaskView>>> AnswerAsync(TaskService service, TaskView task, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        var view = !task.Status.IsFinal() && wait is { } w ? await service.GetAsync(task.Id, w, cancellationToken) ?? task : task;
-        return view.Status.IsFinal() ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/tasks/{view.Id}", view);
+        return Answer(!task.Status.IsFinal() && wait is { } w ? await service.GetAsync(task.Id, w, cancellationToken) ?? task : task);
     }
+
+    /// <summary>200 with a final task, else 202 with its location.</summary>
+    internal static Results<Ok<TaskView>, Accepted<TaskView>> Answer(TaskView task) =>
+        task.Status.IsFinal() ? TypedResults.Ok(task) : TypedResults.Accepted($"/api/tasks/{task.Id}", task);
 
     /// <summary>The <c>Idempotency-Key</c> header, if any.</summary>
     internal static string? IdempotencyKey(HttpRequest request) =>
@@ -43,8 +46,7 @@ public static class TaskApi
     {
         var wait = api.Wait(request);
         var spec = ParseSpec(await api.ReadJsonAsync(request, cancellationToken), IdempotencyKey(request));
-        var task = await service.SubmitAsync(spec, cancellationToken);
-        return await AnswerAsync(service, task, wait, cancellationToken);
+        return Answer(await service.SubmitAsync(spec, wait, cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public static class DashboardApi
         app.MapGet("/api/stats/cluster", ClusterStatsAsync).WithTags("Cluster").WithName("GetClusterStats")
             .WithSummary("Every active silo's figures (as /api/stats) and their sum, over the same seconds, asked through Orleans; silos that did not answer within 2 s are listed apart.");
         app.MapGet("/api/reminders", RemindersAsync).WithTags("Cluster").WithName("ListReminders")
-            .WithSummary("The next due reminders (task deadlines among them), earliest first; an overdue one has not been delivered yet.");
+            .WithSummary("Unfinished tasks' deadlines (grain type task, name deadline) and Orleans reminders, earliest first; an overdue reminder has not been delivered yet.");
         app.MapGet("/api/locks/queues", LockQueuesAsync).WithTags("Documents").WithName("ListLockQueues")
             .WithSummary("Held document locks with their owner, lease and the tasks waiting for each, first in line first.");
         app.MapGet("/api/handlers", Handlers).WithTags("Tasks").WithName("ListHandlers")
@@ -34,21 +34,24 @@ public static class DashboardApi
 
     private static async Task<Ok<ClusterStatsView>> ClusterStatsAsync(ClusterStats stats, CancellationToken cancellationToken) => TypedResults.Ok(await stats.GetAsync(cancellationToken));
 
-    private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderTable reminders, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderTable reminders, ITaskIndex tasks, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var limit = api.Limit(request);
         var now = timeProvider.GetUtcNow();
         var horizon = now + s_reminderHorizon;
 
+        // A task's deadline is kept by its own timer and the deadline sweep, not by a reminder row: listed from the task table.
+        var unfinished = await Task.WhenAll(
+            new[] { TaskStatus.Pending, TaskStatus.Running, TaskStatus.RollingBack }.Select(status => tasks.ListAsync(new TaskQuery(status, Limit: limit), cancellationToken)));
+        var deadlines = unfinished.SelectMany(page => page).Select(task => new ReminderView("task", task.Id, "deadline", task.Deadline, null, 0, Math.Max(0, (now - task.Deadline).TotalSeconds)));
+
         // Begin equal to end is the whole hash ring: every reminder of the service.
         var table = await reminders.ReadRows(0, 0).WaitAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<ReminderView>>(
-            [.. table.Reminders
-                .Select(r => (Reminder: r, DueAt: NextDue(r, now)))
-                .Where(r => r.DueAt <= horizon)
-                .OrderBy(r => r.DueAt)
-                .Take(limit)
-                .Select(r => new ReminderView(r.Reminder.GrainId.Type.ToString()!, r.Reminder.GrainId.Key.ToString()!, r.Reminder.ReminderName, r.DueAt, r.Reminder.Period.TotalSeconds, 0, 0))]);
+        var ticks = table.Reminders
+            .Select(r => (Reminder: r, DueAt: NextDue(r, now)))
+            .Where(r => r.DueAt <= horizon)
+            .Select(r => new ReminderView(r.Reminder.GrainId.Type.ToString()!, r.Reminder.GrainId.Key.ToString()!, r.Reminder.ReminderName, r.DueAt, r.Reminder.Period.TotalSeconds, 0, 0));
+        return TypedResults.Ok<IReadOnlyList<ReminderView>>([.. deadlines.Concat(ticks).OrderBy(r => r.DueAt).Take(limit)]);
     }
 
     /// <summary>The first tick at or after <paramref name="now"/>: Orleans keeps a reminder's start and period, not its next tick.</summary>
@@ -74,10 +77,10 @@ public static class DashboardApi
     private static Ok<IReadOnlyList<string>> Handlers(HandlerRegistry handlers) => TypedResults.Ok<IReadOnlyList<string>>([.. handlers.Topics]);
 }
 
-/// <summary>A durable reminder as the dashboard shows it.</summary>
+/// <summary>A task deadline or a durable Orleans reminder, as the dashboard shows it.</summary>
 /// <param name="GrainType">The owning grain's type (<c>task</c> for a task's deadline).</param>
 /// <param name="GrainKey">The owning grain's key (the task id for a task's deadline).</param>
-/// <param name="Name">The reminder's name.</param>
+/// <param name="Name">The reminder's name (<c>deadline</c> for a task's deadline).</param>
 /// <param name="DueAt">When it is next due.</param>
 /// <param name="PeriodSeconds">Its period, or null for one shot.</param>
 /// <param name="Attempt">Failed deliveries of this tick so far.</param>

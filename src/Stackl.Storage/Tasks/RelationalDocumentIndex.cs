@@ -60,6 +60,16 @@ internal sealed class RelationalDocumentIndex(StorageEngine engine) : IDocumentI
             reader => new LockView(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : UnixMicros.To(reader.GetInt64(2))),
             cancellationToken).ConfigureAwait(false);
 
+    public async Task<IReadOnlyList<OrphanedLock>> ListOrphanedLocksAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+        await engine.QueryAsync(
+            SqlStatement.Of(
+                "SELECT d.key, d.owner, t.status FROM stackl_documents d JOIN stackl_tasks t ON t.id = d.owner"
+                + " WHERE d.owner IS NOT NULL AND d.lease_until < @before AND t.status NOT IN ('Pending', 'Running', 'RollingBack') ORDER BY d.key LIMIT @limit",
+                ("before", UnixMicros.From(before)),
+                ("limit", limit)),
+            reader => new OrphanedLock(reader.GetString(0), reader.GetString(1), reader.GetString(2) == nameof(TaskStatus.Completed)),
+            cancellationToken).ConfigureAwait(false);
+
     private static HistoryEntry MapHistory(DbDataReader reader) =>
         new(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), ParseJson(reader, 3), UnixMicros.To(reader.GetInt64(4)));
 

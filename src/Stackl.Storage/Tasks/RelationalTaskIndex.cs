@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Tasks;
+using Stackl.Tasks.Execution;
 using Stackl.Tasks.Queries;
 
 namespace Stackl.Storage.Tasks;
@@ -54,5 +55,46 @@ internal sealed class RelationalTaskIndex(StorageEngine engine) : ITaskIndex
         }
 
         return counts;
+    }
+
+    public async Task<IReadOnlyList<string>> ListStrandedAsync(StrandedTaskQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new List<(string, object?)> { ("overdue", UnixMicros.From(query.OverdueBefore)), ("limit", query.Limit) };
+        string Parameters(IEnumerable<string> silos, string prefix) =>
+            string.Join(", ", silos.Select((silo, i) => { parameters.Add(($"{prefix}{i}", silo)); return $"@{prefix}{i}"; }));
+        var stranded = "deadline < @overdue";
+        if (query.DeadSilos.Count > 0)
+        {
+            stranded += $" OR silo_address IN ({Parameters(query.DeadSilos, "d")})";
+        }
+
+        if (query.LiveSilos is { } live)
+        {
+            stranded += live.Count == 0 ? " OR TRUE" : $" OR silo_address IS NULL OR deadline IS NULL OR silo_address NOT IN ({Parameters(live, "l")})";
+        }
+
+        var after = "";
+        if (query.After is { } cursor)
+        {
+            after = " AND id > @after";
+            parameters.Add(("after", cursor));
+        }
+
+        // The status list repeats the partial index's predicate word for word, so both engines serve the query from that index.
+        var sql = "SELECT id FROM stackl_tasks WHERE status IN ('Pending', 'Running', 'RollingBack')"
+            + $" AND ({stranded}){after} ORDER BY id LIMIT @limit";
+        return await engine.QueryAsync(SqlStatement.Of(sql, [.. parameters]), reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TaskDecision> GetStoredDecisionAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        var rows = await engine.QueryAsync(
+            SqlStatement.Of("SELECT state FROM stackl_tasks WHERE id = @id", ("id", taskId)),
+            reader => reader.IsDBNull(0) ? null : JsonSerializer.Deserialize((byte[])reader.GetValue(0), TasksJsonContext.Default.TaskState),
+            cancellationToken).ConfigureAwait(false);
+
+        // A lock whose owner was never stored (its submit failed after asking for the lock) decided nothing.
+        return rows.Count == 0 || rows[0] is not { } state ? TaskDecision.Abort : state.Decision;
     }
 }

@@ -2,9 +2,9 @@ using Stackl.Tasks.Execution;
 
 namespace Stackl.Storage.Tasks;
 
-/// <summary>Task grain state in <c>stackl_tasks</c>, with status, topic and times as indexed columns.</summary>
+/// <summary>Task grain state in <c>stackl_tasks</c>, with status, topic, times, deadline and silo as indexed columns.</summary>
 internal sealed class RelationalTaskStateStore(StorageEngine engine)
-    : IndexedGrainStateStore<TaskState>(engine, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at"])
+    : IndexedGrainStateStore<TaskState>(engine, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at", "deadline", "silo_address"])
 {
     protected override object?[] ColumnValues(TaskState state) =>
     [
@@ -13,5 +13,7 @@ internal sealed class RelationalTaskStateStore(StorageEngine engine)
         state.Status.ToString(),
         UnixMicros.From(state.Created),
         UnixMicros.From(state.Completed),
+        state.Submission is null ? null : UnixMicros.From(state.Deadline),
+        state.SiloAddress,
     ];
 }

@@ -12,7 +12,7 @@ internal sealed class TaskMetrics
     private readonly Counter<long> _finished;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _lockWait;
-    private readonly Histogram<double> _reminderLag;
+    private readonly Counter<long> _swept;
 
     public TaskMetrics(IMeterFactory meterFactory)
     {
@@ -23,7 +23,7 @@ internal sealed class TaskMetrics
         _finished = meter.CreateCounter<long>("stackl.tasks.finished", "{task}", "Tasks that reached a final status, by status and topic.");
         _duration = meter.CreateHistogram("stackl.task.duration", "s", "Time from a task's creation to its final status, by status and topic.", tags: null, advice: seconds);
         _lockWait = meter.CreateHistogram("stackl.lock.wait", "s", "Time a task waited to be granted one document lock.", tags: null, advice: seconds);
-        _reminderLag = meter.CreateHistogram("stackl.reminder.lag", "s", "How late a task's deadline reminder tick was delivered, after its due time.", tags: null, advice: seconds);
+        _swept = meter.CreateCounter<long>("stackl.tasks.swept", "{task}", "Unfinished tasks the deadline sweep woke: their silo had left the cluster, or their deadline had passed unnoticed.");
     }
 
     public void Submitted(string topic) => _submitted.Add(1, new KeyValuePair<string, object?>("topic", topic));
@@ -38,5 +38,5 @@ internal sealed class TaskMetrics
 
     public void LockWaited(TimeSpan wait) => _lockWait.Record(Math.Max(0, wait.TotalSeconds));
 
-    public void ReminderDelivered(TimeSpan lag) => _reminderLag.Record(Math.Max(0, lag.TotalSeconds));
+    public void Swept(int tasks) => _swept.Add(tasks);
 }

@@ -134,6 +134,28 @@ internal sealed class DocumentGrain(
     }
 
     /// <inheritdoc />
+    public async Task ReleaseOrphanedLockAsync(OrphanedLock orphaned)
+    {
+        ArgumentNullException.ThrowIfNull(orphaned);
+        if (Document.Owner != orphaned.Owner)
+        {
+            // Freed since the sweep read it.
+            return;
+        }
+
+        // The owner's final status is stored and never changes, so it decides as well as the owner would.
+        if (orphaned.OwnerCompleted)
+        {
+            await CommitAndUnlockAsync();
+        }
+        else
+        {
+            UnlockAndHandOver();
+            await WriteAsync();
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetWaitingAsync() => Task.FromResult<IReadOnlyList<string>>([.. _waiters.Select(w => w.TaskId)]);
 
     private DocumentLockResult Granted(string taskId) => new(true, taskId, Document.Version, Document.Value);
@@ -158,7 +180,10 @@ internal sealed class DocumentGrain(
         TaskDecision decision;
         try
         {
-            decision = await GrainFactory.GetGrain<ITaskExecutionGrain>(owner).GetDecisionAsync().WaitAsync(environment.Options.CommitGrace, TimeProvider);
+            // The stored state decides: an activation of the owner may be stale (a partition) or ahead of its own write.
+            decision = environment.Services.GetService(typeof(ITaskIndex)) is ITaskIndex tasks
+                ? await tasks.GetStoredDecisionAsync(owner).WaitAsync(environment.Options.CommitGrace, TimeProvider)
+                : await GrainFactory.GetGrain<ITaskExecutionGrain>(owner).GetDecisionAsync().WaitAsync(environment.Options.CommitGrace, TimeProvider);
         }
 #pragma warning disable CA1031 // Without the owner's decision the lock must stay: discarding a decided commit would break atomicity.
         catch (Exception exception)

@@ -1,3 +1,4 @@
+using Stackl.Tasks.Queries;
 using System.Text.Json;
 using Stackl.Contracts;
 using Orleans.Concurrency;
@@ -38,6 +39,10 @@ public interface IDocumentGrain : IGrainWithStringKey
     /// <summary>True when <paramref name="taskId"/> committed a version of this document (recovery of a one-phase commit).</summary>
     /// <param name="taskId">The task.</param>
     Task<bool> WasCommittedByAsync(string taskId);
+
+    /// <summary>For the deadline sweep: frees a lock its final owner left behind, committing its staged value when the owner completed.</summary>
+    /// <param name="orphaned">The lock and its owner's outcome, as stored.</param>
+    Task ReleaseOrphanedLockAsync(OrphanedLock orphaned);
 
     /// <summary>The tasks waiting for the lock, first in line first.</summary>
     [AlwaysInterleave]

@@ -7,6 +7,9 @@ namespace Stackl.Tasks.Execution;
 /// <remarks>The same grain implements <see cref="ITaskGrain"/>; producers never see these methods.</remarks>
 internal interface ITaskExecutionGrain : IGrainWithStringKey
 {
+    /// <summary>For the deadline sweep: brings back a task whose silo left (its activation recovers it) or times out one past its deadline.</summary>
+    Task CheckDeadlineAsync();
+
     /// <summary>The commit decision, for documents resolving an expired lock.</summary>
     [AlwaysInterleave]
     Task<TaskDecision> GetDecisionAsync();

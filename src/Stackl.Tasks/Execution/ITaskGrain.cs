@@ -11,6 +11,16 @@ public interface ITaskGrain : IGrainWithStringKey
     /// <param name="submission">The validated task.</param>
     Task<TaskView> SubmitAsync(TaskSubmission submission);
 
+    /// <summary>Submits the task as <see cref="SubmitAsync"/> does, then waits until it is final or <paramref name="wait"/> passes.</summary>
+    /// <remarks>
+    /// One call from the producer: the wait runs in the activation that ran the task, so a task that ends before a second call
+    /// could arrive is answered without being read back from storage.
+    /// </remarks>
+    /// <param name="submission">The validated task.</param>
+    /// <param name="wait">The longest wait after the submit.</param>
+    [AlwaysInterleave]
+    Task<TaskView> SubmitAndWaitAsync(TaskSubmission submission, TimeSpan wait);
+
     /// <summary>The task now, or null when no task has this id.</summary>
     [AlwaysInterleave]
     Task<TaskView?> GetAsync();

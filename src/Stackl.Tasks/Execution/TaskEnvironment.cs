@@ -23,9 +23,33 @@ internal sealed class TaskEnvironment(
     /// <summary>This silo's name (Orleans' <c>SiloOptions.SiloName</c>), recorded on the tasks it runs.</summary>
     public string SiloName => siloDetails.Name;
 
+    /// <summary>This silo incarnation's address (Orleans' parsable form), recorded on the tasks it runs for the deadline sweep.</summary>
+    public string SiloAddress { get; } = siloDetails.SiloAddress.ToParsableString();
+
     public TimeProvider TimeProvider => timeProvider;
 
-    /// <summary>Cancelled when a stopping silo's drain ends: executors end, and the task's reminder or the next start's recovery scan picks them up.</summary>
+    // Tasks whose activation left this silo unfinished while the silo lives; the deadline sweep wakes them.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leftUnfinished = new(StringComparer.Ordinal);
+
+    /// <summary>Notes a task whose activation left memory unfinished, for the deadline sweep to wake.</summary>
+    public void LeftUnfinished(string taskId) => _leftUnfinished.TryAdd(taskId, 0);
+
+    /// <summary>Takes the tasks noted by <see cref="LeftUnfinished"/> since the last call.</summary>
+    public IReadOnlyList<string> TakeLeftUnfinished()
+    {
+        var taken = new List<string>();
+        foreach (var taskId in _leftUnfinished.Keys)
+        {
+            if (_leftUnfinished.TryRemove(taskId, out _))
+            {
+                taken.Add(taskId);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Cancelled when a stopping silo's drain ends: executors end, and another silo's deadline sweep (or the next start's) picks their tasks up.</summary>
     public CancellationToken SiloStopping => drain.HandOver;
 
     public TaskDrain Drain => drain;

@@ -6,31 +6,30 @@ namespace Stackl.Tasks.Execution;
 
 /// <summary>The task grain: persists every transition before reporting it, runs its handler outside its turn, and drives commit or rollback to a final status.</summary>
 /// <remarks>
-/// The deadline is a precise in-memory timer, backed by a durable reminder that ticks every recovery interval from the submit on
-/// until the task is final, so any silo can bring the task back after its silo died.
+/// The deadline is a precise in-memory timer, backed by the deadline sweep: the task row records its deadline and its silo, and every
+/// silo wakes the unfinished tasks of silos that left the cluster and those past their deadline, so the task comes back after its silo died.
 /// After a crash any activation recovers the task: a task whose decision record is written finishes its commit, a task rolling back
 /// finishes its rollback, and a running task whose executor died asks its documents whether it committed, then completes or rolls back.
 /// </remarks>
 // A task runs on the silo that accepted it (its executor too): producers spread tasks over silos through the load balancer,
-// and a submit costs no hop to another silo. After that silo dies the task recovers wherever its reminder fires.
+// and a submit costs no hop to another silo. After that silo dies the task recovers wherever the sweep wakes it.
 [GrainType("task")]
 [PreferLocalPlacement]
 internal sealed class TaskGrain(
     [PersistentState("task", TaskStorageNames.Tasks)] IPersistentState<TaskState> state,
     TaskEnvironment environment) : StacklGrain, ITaskGrain, ITaskExecutionGrain, IRemindable
 {
-    private const string DeadlineReminder = "deadline";
-
     private readonly TaskCompletionSource _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _executorCancel;
     private Task? _driver;
     private DriverKind _driverKind;
-    private IDisposable? _deadlineTimer;
-    private IGrainReminder? _deadlineReminder;
-    private IGrainTimer? _reminderRetryTimer;
+    private IGrainTimer? _deadlineTimer;
 
     // The lines the running handler wrote that the task has not stored yet (they are stored with its outcome).
     private TaskLogBuffer? _unstoredLogs;
+
+    // True once a final status is known to be stored (written here, or read at activation).
+    private bool _finalStored;
 
     // True from BeginOnePhaseCommitAsync until the task completes or fails: the document's commit decides, so no rollback may start.
     private bool _onePhaseInFlight;
@@ -62,6 +61,7 @@ internal sealed class TaskGrain(
 
         if (IsFinal)
         {
+            _finalStored = true;
             _final.TrySetResult();
             return;
         }
@@ -69,12 +69,23 @@ internal sealed class TaskGrain(
         KeepAlive = true;
         ArmDeadlineTimer();
 
-        // This silo drives the task from now on; the name is stored with the task's next write.
+        // This silo drives the task from now on; its name and address are stored with the task's next write.
         Current.Silo = environment.SiloName;
-
-        // A submit whose reminder write failed (or a reminder lost with a crash between the two writes) gets it back here.
-        await RegisterRecoveryReminderAsync();
+        Current.SiloAddress = environment.SiloAddress;
         await RecoverAsync();
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Leaving memory unfinished while the silo lives (a state write failed, say): no timer of this activation drives the task
+        // any more, so the silo's deadline sweep wakes it again at its next round.
+        if (state.RecordExists && !_finalStored && !environment.SiloStopping.IsCancellationRequested)
+        {
+            environment.LeftUnfinished(GrainKey);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -97,11 +108,11 @@ internal sealed class TaskGrain(
             Deadline = now + submission.Timeout,
             Attempt = 1,
             Silo = environment.SiloName,
+            SiloAddress = environment.SiloAddress,
         };
 
-        // Both writes meet in the store's group commit; the reminder is what recovers the task after a crash.
+        // The row carries the deadline and the silo: that is what the deadline sweep finds the task by after a crash.
         var stored = WriteOrForgetAsync(state);
-        var reminded = RegisterRecoveryReminderAsync();
 
         // The first lock is asked for now, so its write joins the same group commit instead of waiting for the next one. It is asked after
         // the task's writes were queued: one engine writer (SQLite) commits them in that order, so a crash cannot leave the lock without
@@ -114,26 +125,12 @@ internal sealed class TaskGrain(
         }
         catch
         {
-            reminded.Ignore();
             if (firstLock is not null)
             {
                 await AbandonLockAsync(submission.Documents[0], firstLock);
             }
 
             throw;
-        }
-
-        try
-        {
-            await reminded;
-        }
-#pragma warning disable CA1031 // The task is stored: it runs, and its safety net is registered again until that succeeds.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            // In a cluster the reminder's owner can be a silo that just died; the submit must not fail for a stored task.
-            TasksLog.ReminderRegistrationRetried(environment.Logger, exception, GrainKey);
-            RetryRecoveryReminder();
         }
 
         KeepAlive = true;
@@ -146,8 +143,26 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
+    public async Task<TaskView> SubmitAndWaitAsync(TaskSubmission submission, TimeSpan wait)
+    {
+        // The submit goes through the grain's queue as a call of its own, so it never interleaves with another turn; this
+        // call only waits, interleaved, in the activation that runs the task.
+        var submitted = await GrainFactory.GetGrain<ITaskGrain>(GrainKey).SubmitAsync(submission);
+        if (submitted.Status.IsFinal() || wait <= TimeSpan.Zero)
+        {
+            return submitted;
+        }
+
+        return await WaitAsync(wait) ?? submitted;
+    }
+
+    /// <inheritdoc />
     // No DeactivateOnIdle for an unknown id here: an interleaved read can run while SubmitAsync is storing the task.
-    public Task<TaskView?> GetAsync() => Task.FromResult(View());
+    public Task<TaskView?> GetAsync()
+    {
+        LeaveIfFinal();
+        return Task.FromResult(View());
+    }
 
     /// <inheritdoc />
     public async Task<TaskView?> WaitAsync(TimeSpan wait)
@@ -166,6 +181,7 @@ internal sealed class TaskGrain(
             // Not final within the wait: the caller gets the task as it is.
         }
 
+        LeaveIfFinal();
         return View();
     }
 
@@ -183,14 +199,12 @@ internal sealed class TaskGrain(
             await BeginRollbackAsync(TaskStatus.Cancelled, new TaskError(ErrorCodes.Cancelled, "The task was cancelled before it committed; nothing was changed."));
         }
 
+        LeaveIfFinal();
         return View();
     }
 
     /// <inheritdoc />
-    public Task<TaskDecision> GetDecisionAsync() => Task.FromResult(
-        Current.Committing || Current.Status == TaskStatus.Completed ? TaskDecision.Commit
-        : Current.Status == TaskStatus.RollingBack || IsFinal ? TaskDecision.Abort
-        : TaskDecision.Undecided);
+    public Task<TaskDecision> GetDecisionAsync() => Task.FromResult(Current.Decision);
 
     /// <inheritdoc />
     public Task LockGrantedAsync(string documentKey)
@@ -312,22 +326,37 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task CheckDeadlineAsync() => OnDeadlineAsync();
+
+    /// <inheritdoc />
+    // Tasks stored by earlier versions registered a recovery reminder each; it is removed at its first tick, and the sweep takes over.
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        environment.Metrics.ReminderDelivered(TimeProvider.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(status.CurrentTickTime, DateTimeKind.Utc)));
-        return OnDeadlineAsync();
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        await OnDeadlineAsync();
     }
 
     private async Task OnDeadlineAsync()
     {
-        if (!state.RecordExists || IsFinal)
+        if (Forgotten)
         {
-            await UnregisterDeadlineReminderAsync();
-            if (!state.RecordExists)
-            {
-                DeactivateOnIdle();
-            }
+            // A write of this activation failed; the next activation reads what is stored and carries on from there.
+            return;
+        }
 
+        if (!state.RecordExists)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
+        if (IsFinal)
+        {
+            LeaveIfFinal();
             return;
         }
 
@@ -411,9 +440,11 @@ internal sealed class TaskGrain(
         Current.Error = error;
         Current.Completed = TimeProvider.GetUtcNow();
         await WriteOrForgetAsync(state);
+        _finalStored = true;
         _onePhaseInFlight = false;
         _unstoredLogs = null;
         _deadlineTimer?.Dispose();
+        _deadlineTimer = null;
         KeepAlive = false;
         _final.TrySetResult();
         Publish();
@@ -424,64 +455,42 @@ internal sealed class TaskGrain(
         // from one row). Leaving memory when the turn ends keeps the heap, and the GC pauses every task waits through, independent of how
         // many tasks finished within the collection age (15 min by default: about a million at 1,000 tasks/s).
         DeactivateOnIdle();
-
-        // A reminder left behind finds the task final and removes itself.
-        await UnregisterDeadlineReminderAsync();
     }
 
+    /// <summary>A final task read back from storage (by a read, wait or cancel) leaves memory again once it has answered.</summary>
+    private void LeaveIfFinal()
+    {
+        if (state.RecordExists && IsFinal)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    // One timer: at the deadline to the millisecond, and every recovery interval before it, so a driver that ended without settling
+    // the task (a commit whose answer was lost, a step that failed on a storage outage) is driven again while the activation lives.
     private void ArmDeadlineTimer()
     {
-        var delay = Current.Deadline - TimeProvider.GetUtcNow();
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = this.RegisterGrainTimer(_ => OnDeadlineAsync(), delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-    }
-
-    // The reminder brings the task back after its silo died: its first tick comes one recovery interval after the submit, not at
-    // the deadline, so a dead silo's task resumes (or rolls back) seconds after the silo is declared dead. While the task's
-    // activation lives, a tick finds it running and does nothing; the in-memory timer keeps the deadline to the millisecond.
-    private async Task RegisterRecoveryReminderAsync()
-    {
-        var interval = environment.Options.RecoveryInterval;
-        _deadlineReminder = await this.RegisterOrUpdateReminder(DeadlineReminder, interval, interval);
-    }
-
-    private void RetryRecoveryReminder()
-    {
-        var interval = environment.Options.RecoveryInterval;
-        _reminderRetryTimer = this.RegisterGrainTimer(
+        _deadlineTimer ??= this.RegisterGrainTimer(
             async _ =>
             {
-                if (IsFinal)
+                await OnDeadlineAsync();
+                if (state.RecordExists && !IsFinal)
                 {
-                    _reminderRetryTimer?.Dispose();
-                    return;
-                }
-
-                try
-                {
-                    await RegisterRecoveryReminderAsync();
-                    _reminderRetryTimer?.Dispose();
-                }
-#pragma warning disable CA1031 // Tried again at the next tick.
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    TasksLog.ReminderRegistrationRetried(environment.Logger, exception, GrainKey);
+                    _deadlineTimer?.Change(NextTick(afterTick: true), Timeout.InfiniteTimeSpan);
                 }
             },
-            interval,
-            interval);
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        _deadlineTimer.Change(NextTick(afterTick: false), Timeout.InfiniteTimeSpan);
     }
 
-    private async Task UnregisterDeadlineReminderAsync()
+    /// <summary>The time to the next tick: the deadline when it comes within a recovery interval, else one interval.</summary>
+    /// <param name="afterTick">True after a tick: past the deadline the tick that started the rollback is done, so the next one waits an interval.</param>
+    private TimeSpan NextTick(bool afterTick)
     {
-        // After a reactivation the handle is gone: the reminder table has it.
-        var reminder = _deadlineReminder ?? await this.GetReminder(DeadlineReminder);
-        _deadlineReminder = null;
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        var untilDeadline = Current.Deadline - TimeProvider.GetUtcNow();
+        var interval = environment.Options.RecoveryInterval;
+        return untilDeadline <= TimeSpan.Zero ? (afterTick ? interval : TimeSpan.Zero) : untilDeadline < interval ? untilDeadline : interval;
     }
 
     private void StartExecutor(Task<DocumentLockResult>? firstLock)
@@ -520,6 +529,11 @@ internal sealed class TaskGrain(
 
     private void StartDriver(DriverKind kind, Func<TaskExecutor, CancellationToken, Task> drive)
     {
+        if (Forgotten)
+        {
+            return;
+        }
+
         var executor = new TaskExecutor(GrainKey, Current.Submission!, Current.Deadline, environment, GrainFactory);
         _driverKind = kind;
         var stopping = environment.SiloStopping;

@@ -82,8 +82,18 @@ public sealed class TaskState
     /// <summary>Its log lines.</summary>
     public List<TaskLogLine> Logs { get; set; } = [];
 
+    /// <summary>The commit decision this state stands for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TaskDecision Decision =>
+        Committing || Status == TaskStatus.Completed ? TaskDecision.Commit
+        : Status == TaskStatus.RollingBack || Status.IsFinal() ? TaskDecision.Abort
+        : TaskDecision.Undecided;
+
     /// <summary>The name of the silo that runs the task (or ran it last); null in states stored before it was recorded.</summary>
     public string? Silo { get; set; }
+
+    /// <summary>The address of the silo incarnation that runs the task (Orleans' parsable silo address); the deadline sweep wakes a task whose silo has left the cluster.</summary>
+    public string? SiloAddress { get; set; }
 
     /// <summary>Revert actions in the order they were registered.</summary>
     public List<RevertRecord> Reverts { get; set; } = [];

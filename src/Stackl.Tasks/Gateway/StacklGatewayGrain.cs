@@ -48,8 +48,7 @@ internal sealed class StacklGatewayGrain(
             throw GatewayErrors.Invalid($"{(string.IsNullOrEmpty(spec.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
         }
 
-        var task = await service.SubmitAsync(spec.Payload.ValueKind == JsonValueKind.Undefined ? spec with { Payload = s_emptyObject } : spec);
-        return await AnswerAsync(task, wait);
+        return await service.SubmitAsync(spec.Payload.ValueKind == JsonValueKind.Undefined ? spec with { Payload = s_emptyObject } : spec, Wait(wait));
     });
 
     /// <inheritdoc />
@@ -169,8 +168,7 @@ internal sealed class StacklGatewayGrain(
     private async Task<TaskView> SubmitDocumentTaskAsync(string subtype, JsonObject payload, TimeSpan wait)
     {
         var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), Source: Source);
-        var task = await service.SubmitAsync(spec);
-        return await AnswerAsync(task, wait);
+        return await service.SubmitAsync(spec, Wait(wait));
     }
 
     /// <summary>The task, or after up to <paramref name="wait"/> the task final (as the HTTP API's answer to <c>?wait=</c>).</summary>

@@ -35,4 +35,17 @@ public interface IDocumentIndex
     /// <param name="limit">The most locks returned.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<IReadOnlyList<LockView>> ListLocksAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Locks whose lease ended before <paramref name="before"/> while their owner task is final, in key order.</summary>
+    /// <remarks>Only a final owner's outcome is certain from the tables; a lock of an unfinished task is freed by the task itself.</remarks>
+    /// <param name="before">The cut-off.</param>
+    /// <param name="limit">The most locks returned.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<OrphanedLock>> ListOrphanedLocksAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A document lock left behind by a task that is already final.</summary>
+/// <param name="Key">The document key.</param>
+/// <param name="Owner">The final task still recorded as the lock's owner.</param>
+/// <param name="OwnerCompleted">True when the owner completed (its staged value, if any, is committed), false when it did not (discarded).</param>
+public sealed record OrphanedLock(string Key, string Owner, bool OwnerCompleted);

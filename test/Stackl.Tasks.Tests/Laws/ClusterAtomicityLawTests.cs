@@ -12,8 +12,8 @@ namespace Stackl.Tasks.Tests.Laws;
 
 /// <summary>
 /// Laws 1 and 3 in a two-silo PostgreSQL cluster: the silo running a task (the victim, which accepted it) is cut off at every fault
-/// point of the task's walk and never comes back; the other silo (the survivor) must detect the death and, through the task's recovery
-/// reminder alone, end the task with all of its writes committed or none, and free its locks, long before the task's deadline.
+/// point of the task's walk and never comes back; the other silo (the survivor) must detect the death and, through its deadline sweep
+/// alone, end the task with all of its writes committed or none, and free its locks, long before the task's deadline.
 /// </summary>
 /// <remarks>
 /// The victim is cut off (<see cref="ClusterSilo.Kill"/>), not stopped: its host keeps running in the test process without a
@@ -22,7 +22,7 @@ namespace Stackl.Tasks.Tests.Laws;
 /// </remarks>
 public sealed class ClusterAtomicityLawTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // Far away, so only failure detection and the recovery reminder can end the task in time.
+    // Far away, so only failure detection and the survivor's deadline sweep can end the task in time.
     private static readonly TimeSpan s_farDeadline = TimeSpan.FromSeconds(60);
 
     // What the survivor gets to end a dead silo's task: detection (two missed 1 s probes, a vote) plus a few recovery intervals.
@@ -122,7 +122,7 @@ public sealed class ClusterAtomicityLawTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(ErrorCodes.HandlerFailed, task.Error?.Code);
         Assert.Equal(["undo b", "undo a"], _survivorJournal.Entries);
 
-        // The cut-off victim may run them too: its reminder service, unaware it was declared dead, re-drives the rollback it holds in
+        // The cut-off victim may run them too: its task activation, unaware it was declared dead, re-drives the rollback it holds in
         // memory, and only its final write fails. A revert may run more than once after a crash (TaskContext.OnRevertAsync), so that is within the contract.
         Assert.Equal(["do a", "do b"], _victimJournal.Entries.Take(2));
         output.WriteLine($"The victim's journal: {string.Join(", ", _victimJournal.Entries)}");

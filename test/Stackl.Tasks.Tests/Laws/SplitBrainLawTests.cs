@@ -85,7 +85,21 @@ public sealed class SplitBrainLawTests(ITestOutputHelper output) : IAsyncLifetim
             async () => (await tasks.CountByStatusAsync()).Where(c => !c.Key.IsFinal()).Sum(c => c.Value),
             n => n == 0,
             s_wait);
-        await Eventually.ValueAsync("every document lock is released", async () => (await documents.ListLocksAsync(100)).Count, n => n == 0, s_wait);
+        try
+        {
+            await Eventually.ValueAsync("every document lock is released", async () => (await documents.ListLocksAsync(100)).Count, n => n == 0, s_wait);
+        }
+        catch (TimeoutException)
+        {
+            var judgeTasks = judge.Services.GetRequiredService<TaskService>();
+            foreach (var held in await documents.ListLocksAsync(100))
+            {
+                var owner = await judgeTasks.GetAsync(held.Owner);
+                output.WriteLine($"{held.Key} locked by {held.Owner} until {held.LeaseUntil:O}: {owner?.Status} {owner?.Error?.Code} {owner?.Error?.Message}; logs: {string.Join(" | ", owner?.Logs.Select(l => l.Message) ?? [])}");
+            }
+
+            throw;
+        }
 
         var transfers = (await TransferSpecs.AllTasksAsync(tasks)).Where(t => t.Subtype == "transaction").ToList();
         Assert.True(transfers.Count >= _submitted.Count, $"{_submitted.Count} transfers were accepted, but the task table holds {transfers.Count}");
@@ -116,15 +130,17 @@ public sealed class SplitBrainLawTests(ITestOutputHelper output) : IAsyncLifetim
             }
         }
 
-        Assert.Equal(Accounts * StartBalance, balances.Sum());
-        Assert.Equal(expected.Values, balances);
+        // Task by task first: a failure names the task that broke the law.
         foreach (var task in transfers)
         {
             var writes = committedBy.GetValueOrDefault(task.Id);
             Assert.True(
                 task.Status == TaskStatus.Completed ? writes == 2 : writes == 0,
-                $"task {task.Id} is {task.Status} ({task.Error}) but committed {writes} of its 2 writes");
+                $"task {task.Id} is {task.Status} ({task.Error}) but committed {writes} of its 2 writes; its log: {string.Join(" | ", task.Logs.Select(l => l.Message))}");
         }
+
+        Assert.Equal(Accounts * StartBalance, balances.Sum());
+        Assert.Equal(expected.Values, balances);
 
         output.WriteLine(string.Join(", ", transfers.GroupBy(t => (t.Status, t.Error?.Code)).Select(g => $"{g.Key.Status} {g.Key.Code}: {g.Count()}")));
         Assert.DoesNotContain(transfers, t => t.Error?.Code == ErrorCodes.HandlerFailed);
