@@ -6,7 +6,7 @@ using Stackl.Storage;
 using Stackl.Tasks;
 using Stackl.Testing.Databases;
 
-// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [--seconds N] (no suite named: all of them)
+// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [pointer] [--seconds N] (no suite named: all of them)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Run(string suite) => suites.Count == 0 || suites.Contains(suite);
@@ -74,4 +74,10 @@ if (Run("cluster"))
 {
     Console.WriteLine("cluster: built silo processes (dotnet build -c Release first) on one local PostgreSQL, producers over HTTP spread across the silos");
     await ClusterBenchmarks.RunAsync(duration);
+}
+
+if (Run("pointer"))
+{
+    Console.WriteLine("pointer: the transaction handler's JSON pointer work, its old hand-written code against JsonPointer.Net, one thread");
+    PointerBenchmarks.Run(duration);
 }

@@ -80,6 +80,46 @@ public abstract class TransactionTests(IEngineUnderTest engine) : TaskTestBase(e
     }
 
     [Fact]
+    public async Task PointerEdges_FollowRfc6901()
+    {
+        await PutAsync("app/p", """{"list":[10,20],"-":1,"~1":5}""");
+
+        // "-" names the element after an array's last (so nothing to read), but is an ordinary member name in an object;
+        // an array index is digits without a leading zero; "~01" is the member "~1" and "~0~1" the member "~/".
+        var task = await TransactAsync("""
+            [{"op":"assert","key":"app/p","path":"/list/-","exists":false},
+             {"op":"assert","key":"app/p","path":"/list/01","exists":false},
+             {"op":"assert","key":"app/p","path":"/-","equals":1},
+             {"op":"assert","key":"app/p","path":"/~01","equals":5},
+             {"op":"set","key":"app/p","path":"/list/2","value":30},
+             {"op":"increment","key":"app/p","path":"/list/1","by":1},
+             {"op":"set","key":"app/p","path":"/~0~1","value":true},
+             {"op":"remove","key":"app/p","path":"/~01"}]
+            """);
+
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal("""{"list":[10,21,30],"-":1,"~/":true}""", await ValueAsync("app/p"));
+    }
+
+    [Theory]
+    [InlineData("""{"op":"set","key":"app/p","path":"/list/01","value":1}""")]
+    [InlineData("""{"op":"set","key":"app/p","path":"/list/3","value":1}""")]
+    [InlineData("""{"op":"remove","key":"app/p","path":"/list/-"}""")]
+    [InlineData("""{"op":"remove","key":"app/p","path":"/list/ 0"}""")]
+    [InlineData("""{"op":"increment","key":"app/p","path":"/list/-","by":1}""")]
+    [InlineData("""{"op":"assert","key":"app/p","path":"/list/-","equals":20}""")]
+    public async Task ArrayTokens_ThatAreNoElement_FailPathNotFound(string op)
+    {
+        await PutAsync("app/p", """{"list":[10,20]}""");
+
+        var task = await TransactAsync($"[{op}]");
+
+        AssertStatus(TaskStatus.Failed, task);
+        Assert.Equal(ErrorCodes.PathNotFound, task.Error!.Code);
+        Assert.Equal("""{"list":[10,20]}""", await ValueAsync("app/p"));
+    }
+
+    [Fact]
     public async Task ExpectVersion_Mismatch_FailsAndChangesNothing()
     {
         await PutAsync("app/x", "1");
@@ -147,6 +187,8 @@ public abstract class TransactionTests(IEngineUnderTest engine) : TaskTestBase(e
     [InlineData("""[]""", "payload.ops")]
     [InlineData("""[{"op":"explode","key":"a/b"}]""", "payload.ops[0].op")]
     [InlineData("""[{"op":"set","key":"a/b","path":"nope","value":1}]""", "payload.ops[0].path")]
+    [InlineData("""[{"op":"set","key":"a/b","path":"#/x","value":1}]""", "payload.ops[0].path")]
+    [InlineData("""[{"op":"assert","key":"a/b","path":"/x~2","exists":true}]""", "payload.ops[0].path")]
     [InlineData("""[{"op":"set","key":"A/b","path":"","value":1}]""", "payload.ops[0].key")]
     [InlineData("""[{"op":"increment","key":"a/b","path":"/x","by":"1"}]""", "payload.ops[0].by")]
     [InlineData("""[{"op":"increment","key":"a/b","path":"/x","by":1e40}]""", "payload.ops[0].by")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Pointer;
 using Stackl.Contracts;
 
 namespace Stackl.Tasks.Handlers;
@@ -151,7 +152,7 @@ public sealed class TransactionHandler : ITaskHandler
 
     private static string Path(JsonElement op, string where)
     {
-        if (!op.TryGetProperty("path", out var path) || path.ValueKind != JsonValueKind.String || !JsonPointer.IsValid(path.GetString()!))
+        if (!op.TryGetProperty("path", out var path) || path.ValueKind != JsonValueKind.String || !JsonPointers.TryParse(path.GetString()!, out _))
         {
             throw new TaskValidationException(ErrorCodes.InvalidPayload, $"{where}.path is required and must be a JSON pointer such as \"/replicas\" (or \"\" for the whole document).");
         }
@@ -181,23 +182,23 @@ public sealed class TransactionHandler : ITaskHandler
 
     private static JsonNode? Set(JsonNode? document, string key, string path, JsonNode? value, string where)
     {
-        var tokens = JsonPointer.Tokens(path);
-        if (tokens.Length == 0)
+        var pointer = JsonPointer.Parse(path);
+        if (pointer.SegmentCount == 0)
         {
             return value;
         }
 
-        var parent = Parent(document, key, tokens, path, where);
-        var last = tokens[^1];
+        var parent = Parent(document, key, pointer, path, where);
+        var last = JsonPointers.Last(pointer);
         switch (parent)
         {
             case JsonObject obj:
-                obj[last] = value;
+                obj[JsonPointers.MemberName(last)] = value;
                 return document;
             case JsonArray array when last == "-":
                 array.Add(value);
                 return document;
-            case JsonArray array when JsonPointer.TryIndex(last, out var i) && i <= array.Count:
+            case JsonArray array when JsonPointers.TryIndex(last, out var i) && i <= array.Count:
                 if (i == array.Count)
                 {
                     array.Add(value);
@@ -215,13 +216,13 @@ public sealed class TransactionHandler : ITaskHandler
 
     private static void Increment(JsonNode? document, string key, string path, JsonElement by, string where)
     {
-        var tokens = JsonPointer.Tokens(path);
-        if (tokens.Length == 0)
+        var pointer = JsonPointer.Parse(path);
+        if (pointer.SegmentCount == 0)
         {
             throw new TaskFailedException(ErrorCodes.AssertFailed, $"{where}: a whole document cannot be incremented; give a path to a number inside it.");
         }
 
-        if (!JsonPointer.TryResolve(document, tokens, tokens.Length, out var target) || document is null)
+        if (!JsonPointers.TryResolve(document, pointer, out var target))
         {
             throw PathNotFound(key, path, where);
         }
@@ -233,18 +234,20 @@ public sealed class TransactionHandler : ITaskHandler
 
         var sum = JsonNumbers.Add(number, JsonNumbers.Read(by, where), where);
 
-        Replace(Parent(document, key, tokens, path, where), tokens[^1], sum);
+        // A number is a node inside the document (not the document: the path is not empty), so it replaces itself in its
+        // container without a second walk down the path.
+        target!.ReplaceWith(sum);
     }
 
     private static void Remove(JsonNode? document, string key, string path, string where)
     {
-        var tokens = JsonPointer.Tokens(path);
-        var parent = Parent(document, key, tokens, path, where);
-        var last = tokens[^1];
+        var pointer = JsonPointer.Parse(path);
+        var parent = Parent(document, key, pointer, path, where);
+        var last = JsonPointers.Last(pointer);
         var removed = parent switch
         {
-            JsonObject obj => obj.Remove(last),
-            JsonArray array when JsonPointer.TryIndex(last, out var i) && i < array.Count => RemoveAt(array, i),
+            JsonObject obj => obj.Remove(JsonPointers.MemberName(last)),
+            JsonArray array when JsonPointers.TryIndex(last, out var i) && i < array.Count => RemoveAt(array, i),
             _ => false,
         };
         if (!removed)
@@ -256,8 +259,7 @@ public sealed class TransactionHandler : ITaskHandler
     private static void Assert(JsonNode? document, string key, JsonElement op, string where)
     {
         var path = op.GetProperty("path").GetString()!;
-        var tokens = JsonPointer.Tokens(path);
-        var found = JsonPointer.TryResolve(document, tokens, tokens.Length, out var target) && document is not null;
+        var found = JsonPointers.TryResolve(document, JsonPointer.Parse(path), out var target);
         if (op.TryGetProperty("exists", out var exists))
         {
             if (found != exists.GetBoolean())
@@ -302,31 +304,19 @@ public sealed class TransactionHandler : ITaskHandler
         }
     }
 
-    private static JsonNode Parent(JsonNode? document, string key, string[] tokens, string path, string where)
+    private static JsonNode Parent(JsonNode? document, string key, JsonPointer pointer, string path, string where)
     {
         if (document is null)
         {
             throw new TaskFailedException(ErrorCodes.PathNotFound, $"{where}: document {key} does not exist; set the whole document first (path \"\").");
         }
 
-        if (!JsonPointer.TryResolve(document, tokens, tokens.Length - 1, out var parent) || parent is null)
+        if (!JsonPointers.TryResolveParent(document, pointer, out var parent) || parent is null)
         {
             throw PathNotFound(key, path, where);
         }
 
         return parent;
-    }
-
-    private static void Replace(JsonNode parent, string token, JsonNode value)
-    {
-        if (parent is JsonObject obj)
-        {
-            obj[token] = value;
-        }
-        else if (parent is JsonArray array && JsonPointer.TryIndex(token, out var i))
-        {
-            array[i] = value;
-        }
     }
 
     private static bool RemoveAt(JsonArray array, int index)
