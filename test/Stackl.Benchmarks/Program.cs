@@ -6,10 +6,14 @@ using Stackl.Storage;
 using Stackl.Tasks;
 using Stackl.Testing.Databases;
 
-// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [--seconds N] (no suite named: all of them)
+// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [http] [soak] [--seconds N]
+//   (no suite named: all of them but soak); http: [--postgres] also measures a PostgreSQL silo;
+//   soak: [--tasks N] (default 1,000,000) [--put] (document/put on distinct keys instead of demo/echo) [--silo-arg X]... (passed to the silo)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
-var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-bool Run(string suite) => suites.Count == 0 || suites.Contains(suite);
+var taskCount = args.SkipWhile(a => a != "--tasks").Skip(1).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_000_000);
+var siloArguments = args.Select((a, i) => (a, i)).Where(p => p.i > 0 && args[p.i - 1] == "--silo-arg").Select(p => p.a).ToList();
+var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--seconds" or "--tasks" or "--silo-arg"))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+bool Run(string suite) => suites.Count == 0 ? suite != "soak" : suites.Contains(suite);
 var duration = TimeSpan.FromSeconds(seconds);
 var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
 Console.WriteLine($"Stackl benchmarks on Orleans {orleans}, {Environment.ProcessorCount} cores, {duration.TotalSeconds:0} s per figure, .NET {Environment.Version}");
@@ -74,4 +78,15 @@ if (Run("cluster"))
 {
     Console.WriteLine("cluster: built silo processes (dotnet build -c Release first) on one local PostgreSQL, producers over HTTP spread across the silos");
     await ClusterBenchmarks.RunAsync(duration);
+}
+
+if (Run("http"))
+{
+    Console.WriteLine($"http: one built silo process (dotnet build -c Release first), document/put over HTTP POST /api/tasks?wait=5s; each figure after a {TaskBenchmarks.WarmUp(duration).TotalSeconds:0} s warm-up (the in-process figures are the tasks suite's)");
+    await HttpBenchmarks.RunAsync(duration, postgres: args.Contains("--postgres"));
+}
+
+if (Run("soak"))
+{
+    await SoakBenchmarks.RunAsync(taskCount, put: args.Contains("--put"), siloArguments);
 }
