@@ -12,9 +12,10 @@ public static class HttpBenchmarks
     /// <summary>Measures the SQLite silo, and the PostgreSQL one when <paramref name="postgres"/>; prints the figures.</summary>
     /// <param name="duration">The measuring time of each figure.</param>
     /// <param name="postgres">Also measure a silo on PostgreSQL (the test fixture's server).</param>
-    public static async Task RunAsync(TimeSpan duration, bool postgres)
+    /// <param name="attach">A running silo to measure instead of starting one (its address and process id), e.g. to profile it.</param>
+    public static async Task RunAsync(TimeSpan duration, bool postgres, (Uri Address, int ProcessId)? attach = null)
     {
-        using (var silo = await SiloProcess.StartSqliteAsync("bench-http"))
+        using (var silo = attach is { } running ? SiloProcess.Attach(running.Address, running.ProcessId) : await SiloProcess.StartSqliteAsync("bench-http"))
         {
             await MeasureAsync("SQLite", silo, duration);
         }

@@ -7,12 +7,12 @@ using Stackl.Tasks;
 using Stackl.Testing.Databases;
 
 // Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [http] [soak] [--seconds N]
-//   (no suite named: all of them but soak); http: [--postgres] also measures a PostgreSQL silo;
+//   (no suite named: all of them but soak); http: [--postgres] also measures a PostgreSQL silo, [--attach URL --attach-pid PID] measures a running one;
 //   soak: [--tasks N] (default 1,000,000) [--put] (document/put on distinct keys instead of demo/echo) [--silo-arg X]... (passed to the silo)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
 var taskCount = args.SkipWhile(a => a != "--tasks").Skip(1).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_000_000);
 var siloArguments = args.Select((a, i) => (a, i)).Where(p => p.i > 0 && args[p.i - 1] == "--silo-arg").Select(p => p.a).ToList();
-var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--seconds" or "--tasks" or "--silo-arg"))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--seconds" or "--tasks" or "--silo-arg" or "--attach" or "--attach-pid"))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Run(string suite) => suites.Count == 0 ? suite != "soak" : suites.Contains(suite);
 var duration = TimeSpan.FromSeconds(seconds);
 var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
@@ -83,7 +83,10 @@ if (Run("cluster"))
 if (Run("http"))
 {
     Console.WriteLine($"http: one built silo process (dotnet build -c Release first), document/put over HTTP POST /api/tasks?wait=5s; each figure after a {TaskBenchmarks.WarmUp(duration).TotalSeconds:0} s warm-up (the in-process figures are the tasks suite's)");
-    await HttpBenchmarks.RunAsync(duration, postgres: args.Contains("--postgres"));
+    var attach = args.SkipWhile(a => a != "--attach").Skip(1).FirstOrDefault() is { } url
+        ? (new Uri(url), int.Parse(args.SkipWhile(a => a != "--attach-pid").Skip(1).First(), CultureInfo.InvariantCulture))
+        : ((Uri, int)?)null;
+    await HttpBenchmarks.RunAsync(duration, postgres: args.Contains("--postgres"), attach);
 }
 
 if (Run("soak"))

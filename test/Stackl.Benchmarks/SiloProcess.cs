@@ -12,12 +12,14 @@ internal sealed class SiloProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string? _dataFolder;
+    private readonly bool _owned;
 
-    private SiloProcess(Process process, Uri baseAddress, string? dataFolder)
+    private SiloProcess(Process process, Uri baseAddress, string? dataFolder, bool owned = true)
     {
         _process = process;
         BaseAddress = baseAddress;
         _dataFolder = dataFolder;
+        _owned = owned;
     }
 
     /// <summary>The silo's HTTP address.</summary>
@@ -57,6 +59,9 @@ internal sealed class SiloProcess : IDisposable
     /// <summary>A silo in PostgreSQL cluster mode: silos started with one database and cluster id form one cluster.</summary>
     public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name) =>
         StartAsync(name, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId], dataFolder: null);
+
+    /// <summary>A silo process someone else started (to profile it while a suite drives it); disposing leaves it running.</summary>
+    public static SiloProcess Attach(Uri baseAddress, int processId) => new(Process.GetProcessById(processId), baseAddress, dataFolder: null, owned: false);
 
     /// <summary>A keep-alive client of this silo.</summary>
     public HttpClient CreateClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
@@ -109,7 +114,7 @@ internal sealed class SiloProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (_owned && !_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
@@ -129,6 +134,15 @@ internal sealed class SiloProcess : IDisposable
         foreach (var argument in (string[])[SiloDll, "--urls", baseAddress.GetLeftPart(UriPartial.Authority), .. storage, "--silo-port", "0", "--gateway-port", "0", "--Stackl:Silo:SiloName", name, "--Logging:LogLevel:Default", "Warning"])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // STACKL_BENCH_SILO_ENV_<NAME>=<value> sets <NAME> for the silo alone (e.g. a runtime knob such as DOTNET_gcServer).
+        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            if (key.StartsWith("STACKL_BENCH_SILO_ENV_", StringComparison.Ordinal))
+            {
+                start.Environment[key["STACKL_BENCH_SILO_ENV_".Length..]] = value;
+            }
         }
 
         var process = Process.Start(start)!;
@@ -165,10 +179,16 @@ internal sealed class SiloProcess : IDisposable
         }
     }
 
+    // STACKL_BENCH_SILO_DLL runs another build of the silo (a copy of an earlier bin folder) to compare two versions.
     private static string SiloDll
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("STACKL_BENCH_SILO_DLL") is { Length: > 0 } other)
+            {
+                return other;
+            }
+
             for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
             {
                 var dll = Path.Combine(folder.FullName, "src", "Stackl.Silo", "bin", "Release", "net10.0", "stackl-silo.dll");
