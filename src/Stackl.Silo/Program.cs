@@ -71,6 +71,12 @@ builder.UseOrleans(silo =>
         silo.UseStacklSqlite(o => o.DataSource = storage.SqlitePath);
     }
 
+    // Orleans caches the directory address of every grain this silo called, up to a million entries (~400 bytes each): with a
+    // grain per task the heap grew by that for the first million tasks (the soak benchmark: +200 MB of RSS over 200,000 tasks).
+    // A task's grains are called within seconds of each other, so a cache of the last 50,000 loses next to nothing;
+    // Stackl:Cluster:GrainDirectory overrides any of GrainDirectoryOptions.
+    silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 50_000);
+    silo.Services.Configure<GrainDirectoryOptions>(builder.Configuration.GetSection(SiloSettings.ClusterSectionName + ":GrainDirectory"));
     silo.Configure<SiloOptions>(o => o.SiloName = siloSettings.SiloName ?? $"{Environment.MachineName}-{Environment.ProcessId}");
     silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = siloSettings.CallTimeout);
     silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = siloSettings.CollectionAge);
