@@ -10,7 +10,10 @@ using Stackl.Silo.Metrics;
 using Stackl.Storage;
 using Stackl.Tasks;
 
-var builder = WebApplication.CreateBuilder(args);
+// The default host reloads appsettings*.json of its content root (the working directory) through a recursive file watcher; the
+// embedded SQLite file lives in ./data below it, so every commit woke the watcher (7 % of a core under sequential HTTP load).
+// Stackl's own settings never reload, so these do not either.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.Configuration.AddStacklSources(args);
 
 var storage = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
