@@ -49,11 +49,12 @@ internal sealed class SiloProcess : IDisposable
         }
     }
 
-    /// <summary>An embedded silo on its own SQLite file in a fresh temporary folder (deleted when disposed).</summary>
+    /// <summary>An embedded silo working in a fresh temporary folder (deleted when disposed), its SQLite file at the default <c>data/stackl.db</c> there.</summary>
     public static Task<SiloProcess> StartSqliteAsync(string name, IReadOnlyList<string>? arguments = null)
     {
+        // As deployed (and in the Dockerfile): the working directory holds the database at the default data/stackl.db.
         var folder = Directory.CreateTempSubdirectory("stackl-bench-").FullName;
-        return StartAsync(name, ["--storage", "sqlite", "--sqlite-path", Path.Combine(folder, "stackl.db"), .. arguments ?? []], folder);
+        return StartAsync(name, ["--storage", "sqlite", .. arguments ?? []], folder);
     }
 
     /// <summary>A silo in PostgreSQL cluster mode: silos started with one database and cluster id form one cluster.</summary>
@@ -130,7 +131,7 @@ internal sealed class SiloProcess : IDisposable
     private static async Task<SiloProcess> StartAsync(string name, string[] storage, string? dataFolder)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dataFolder ?? "" };
         foreach (var argument in (string[])[SiloDll, "--urls", baseAddress.GetLeftPart(UriPartial.Authority), .. storage, "--silo-port", "0", "--gateway-port", "0", "--Stackl:Silo:SiloName", name, "--Logging:LogLevel:Default", "Warning"])
         {
             start.ArgumentList.Add(argument);
