@@ -82,7 +82,7 @@ if (Run("cluster"))
 
 if (Run("http"))
 {
-    Console.WriteLine($"http: one built silo process (dotnet build -c Release first), document/put over HTTP POST /api/tasks?wait=5s; each figure after a {TaskBenchmarks.WarmUp(duration).TotalSeconds:0} s warm-up (the in-process figures are the tasks suite's)");
+    Console.WriteLine($"http: one built silo process (dotnet build -c Release first), document/put over HTTP POST /api/tasks?wait=5s; after a {HttpBenchmarks.WarmUp.TotalSeconds:0} s warm-up (the in-process figures are the tasks suite's)");
     var attach = args.SkipWhile(a => a != "--attach").Skip(1).FirstOrDefault() is { } url
         ? (new Uri(url), int.Parse(args.SkipWhile(a => a != "--attach-pid").Skip(1).First(), CultureInfo.InvariantCulture))
         : ((Uri, int)?)null;
