@@ -97,6 +97,7 @@ public static class SiloEndpoints
             SiloLog.MetricUnavailable(logger, exception, "stackl_tasks");
         }
 
+        ProcessMetrics.WriteTo(text, siloLabel);
         exporter.WriteTo(text, silo.Name);
         return Results.Text(text.ToString(), PrometheusText.ContentType);
     }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,7 +16,8 @@ namespace Stackl.Benchmarks;
 /// </summary>
 public static class ClusterBenchmarks
 {
-    private const int Producers = 64;
+    /// <summary>The concurrent producers of the closed loops.</summary>
+    internal const int Producers = 64;
 
     /// <summary>Measures 1 and 3 silos and prints the figures.</summary>
     public static async Task RunAsync(TimeSpan duration)
@@ -27,12 +26,12 @@ public static class ClusterBenchmarks
         {
             var connectionString = await PostgresServer.Shared.CreateDatabaseAsync($"bench_cluster{siloCount}");
             var clusterId = $"bench{Guid.NewGuid():N}";
-            var silos = new List<SiloUnderBench>();
+            var silos = new List<SiloProcess>();
             try
             {
                 for (var i = 0; i < siloCount; i++)
                 {
-                    silos.Add(await SiloUnderBench.StartAsync(connectionString, clusterId, $"bench-{i}"));
+                    silos.Add(await SiloProcess.StartPostgresAsync(connectionString, clusterId, $"bench-{i}"));
                 }
 
                 var clients = silos.Select(s => new HttpClient { BaseAddress = s.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }).ToList();
@@ -63,7 +62,7 @@ public static class ClusterBenchmarks
 
     private static TimeSpan WarmUp(TimeSpan duration) => duration < TimeSpan.FromSeconds(5) ? duration : TimeSpan.FromSeconds(5);
 
-    private static async Task MeasureAsync(string label, List<SiloUnderBench> silos, Func<int, string, long, Task<bool>> put, TimeSpan duration)
+    private static async Task MeasureAsync(string label, List<SiloProcess> silos, Func<int, string, long, Task<bool>> put, TimeSpan duration)
     {
         await ClosedLoopAsync(put, WarmUp(duration));
         var before = CpuSample.Take(silos);
@@ -74,7 +73,8 @@ public static class ClusterBenchmarks
         Console.WriteLine($"    CPU per task: silos {cpu.SiloMs:0.00} ms, load generator {cpu.ClientMs:0.00} ms, the rest (PostgreSQL, kernel) {cpu.RestMs:0.00} ms; machine busy {cpu.BusyPercent:0} %");
     }
 
-    private static async Task<(double PerSecond, long Failed)> ClosedLoopAsync(Func<int, string, long, Task<bool>> put, TimeSpan duration)
+    /// <summary>Runs <see cref="Producers"/> producers, each calling <paramref name="put"/> in a loop for <paramref name="duration"/>; completed tasks per second and the count that did not complete.</summary>
+    internal static async Task<(double PerSecond, long Failed)> ClosedLoopAsync(Func<int, string, long, Task<bool>> put, TimeSpan duration)
     {
         long completed = 0;
         long failed = 0;
@@ -97,7 +97,8 @@ public static class ClusterBenchmarks
         return (completed / Stopwatch.GetElapsedTime(started).TotalSeconds, failed);
     }
 
-    private static async Task<(double P50, double P99)> SequentialAsync(Func<int, string, long, Task<bool>> put, TimeSpan duration)
+    /// <summary>One producer calling <paramref name="put"/> back to back for <paramref name="duration"/>; p50 and p99 in milliseconds.</summary>
+    internal static async Task<(double P50, double P99)> SequentialAsync(Func<int, string, long, Task<bool>> put, TimeSpan duration)
     {
         var samples = new List<double>();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -119,24 +120,12 @@ public static class ClusterBenchmarks
         return task.Status == TaskStatus.Completed;
     }
 
-    private static async Task<bool> PutOverHttpAsync(HttpClient client, string key, long value)
-    {
-        var body = "{\"topic\":\"document\",\"subtype\":\"put\",\"payload\":{\"key\":\"" + key + "\",\"value\":{\"n\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"note\":\"a small document\"}}}";
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("/api/tasks?wait=10s", UriKind.Relative), content);
-        if (!response.IsSuccessStatusCode)
-        {
-            return false;
-        }
-
-        var task = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.TaskView);
-        return task?.Status == TaskStatus.Completed;
-    }
+    private static Task<bool> PutOverHttpAsync(HttpClient client, string key, long value) => SiloProcess.PutAsync(client, key, value, "10s");
 
     /// <summary>CPU time of the silo processes, of this process and of the whole machine (<c>/proc/stat</c>), to say where a task's cost goes.</summary>
-    private sealed record CpuSample(TimeSpan Silos, TimeSpan Client, double MachineBusySeconds, double MachineTotalSeconds)
+    internal sealed record CpuSample(TimeSpan Silos, TimeSpan Client, double MachineBusySeconds, double MachineTotalSeconds)
     {
-        public static CpuSample Take(List<SiloUnderBench> silos)
+        public static CpuSample Take(IReadOnlyList<SiloProcess> silos)
         {
             var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             var ticks = 100.0; // USER_HZ on Linux
@@ -154,92 +143,6 @@ public static class ClusterBenchmarks
             var client = (Client - before.Client).TotalMilliseconds / tasks;
             var busy = (MachineBusySeconds - before.MachineBusySeconds) * 1000 / tasks;
             return (silo, client, busy - silo - client, 100 * (MachineBusySeconds - before.MachineBusySeconds) / (MachineTotalSeconds - before.MachineTotalSeconds));
-        }
-    }
-
-    /// <summary>The built silo (<c>stackl-silo.dll</c>) as a child process in PostgreSQL cluster mode, killed when disposed.</summary>
-    private sealed class SiloUnderBench : IDisposable
-    {
-        private readonly Process _process;
-
-        private SiloUnderBench(Process process, Uri baseAddress)
-        {
-            _process = process;
-            BaseAddress = baseAddress;
-        }
-
-        public Uri BaseAddress { get; }
-
-        public TimeSpan CpuTime
-        {
-            get
-            {
-                _process.Refresh();
-                return _process.TotalProcessorTime;
-            }
-        }
-
-        public static async Task<SiloUnderBench> StartAsync(string connectionString, string clusterId, string name)
-        {
-            var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in (string[])[SiloDll, "--urls", baseAddress.GetLeftPart(UriPartial.Authority), "--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--silo-port", "0", "--gateway-port", "0", "--Stackl:Silo:SiloName", name, "--Logging:LogLevel:Default", "Warning"])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var silo = new SiloUnderBench(process, baseAddress);
-            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            await Eventually.ValueAsync(
-                $"silo {name} answers /health/ready",
-                async () =>
-                {
-                    try
-                    {
-                        using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                        return response.IsSuccessStatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return false;
-                    }
-                },
-                ready => ready,
-                TimeSpan.FromSeconds(90));
-            return silo;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-
-        private static string SiloDll
-        {
-            get
-            {
-                for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-                {
-                    var dll = Path.Combine(folder.FullName, "src", "Stackl.Silo", "bin", "Release", "net10.0", "stackl-silo.dll");
-                    if (File.Exists(dll))
-                    {
-                        return dll;
-                    }
-                }
-
-                throw new InvalidOperationException("Build the silo first: dotnet build -c Release src/Stackl.Silo");
-            }
         }
     }
 }

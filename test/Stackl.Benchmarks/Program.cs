@@ -6,10 +6,14 @@ using Stackl.Storage;
 using Stackl.Tasks;
 using Stackl.Testing.Databases;
 
-// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [pointer] [--seconds N] (no suite named: all of them)
+// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [pointer] [http] [soak] [--seconds N]
+//   (no suite named: all of them but soak); http: [--postgres] also measures a PostgreSQL silo, [--attach URL --attach-pid PID] measures a running one;
+//   soak: [--tasks N] (default 1,000,000) [--put] (document/put on distinct keys instead of demo/echo) [--silo-arg X]... (passed to the silo)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
-var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-bool Run(string suite) => suites.Count == 0 || suites.Contains(suite);
+var taskCount = args.SkipWhile(a => a != "--tasks").Skip(1).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_000_000);
+var siloArguments = args.Select((a, i) => (a, i)).Where(p => p.i > 0 && args[p.i - 1] == "--silo-arg").Select(p => p.a).ToList();
+var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--seconds" or "--tasks" or "--silo-arg" or "--attach" or "--attach-pid"))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+bool Run(string suite) => suites.Count == 0 ? suite != "soak" : suites.Contains(suite);
 var duration = TimeSpan.FromSeconds(seconds);
 var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
 Console.WriteLine($"Stackl benchmarks on Orleans {orleans}, {Environment.ProcessorCount} cores, {duration.TotalSeconds:0} s per figure, .NET {Environment.Version}");
@@ -80,4 +84,18 @@ if (Run("pointer"))
 {
     Console.WriteLine("pointer: the transaction handler's JSON pointer work, its old hand-written code against JsonPointer.Net, one thread");
     PointerBenchmarks.Run(duration);
+}
+
+if (Run("http"))
+{
+    Console.WriteLine($"http: one built silo process (dotnet build -c Release first), document/put over HTTP POST /api/tasks?wait=5s; after a {HttpBenchmarks.WarmUp.TotalSeconds:0} s warm-up (the in-process figures are the tasks suite's)");
+    var attach = args.SkipWhile(a => a != "--attach").Skip(1).FirstOrDefault() is { } url
+        ? (new Uri(url), int.Parse(args.SkipWhile(a => a != "--attach-pid").Skip(1).First(), CultureInfo.InvariantCulture))
+        : ((Uri, int)?)null;
+    await HttpBenchmarks.RunAsync(duration, postgres: args.Contains("--postgres"), attach);
+}
+
+if (Run("soak"))
+{
+    await SoakBenchmarks.RunAsync(taskCount, put: args.Contains("--put"), siloArguments);
 }
