@@ -80,11 +80,6 @@ builder.UseOrleans(silo =>
     // Stackl:Cluster:GrainDirectory overrides any of GrainDirectoryOptions.
     silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 50_000);
     silo.Services.Configure<GrainDirectoryOptions>(builder.Configuration.GetSection(SiloSettings.ClusterSectionName + ":GrainDirectory"));
-    // Orleans 10.4.2 keeps most unregistered reminders in its local reminder service (every task registers and unregisters one)
-    // until the next refresh of its reminder list, by default every 5 minutes: at 2,000 tasks/s that is 600,000 stale entries,
-    // ~700 bytes each. A refresh every 30 s reads only the live reminders (the unfinished tasks'), so it costs little.
-    silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(30));
-    silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection(SiloSettings.ClusterSectionName + ":Reminders"));
     silo.Configure<SiloOptions>(o => o.SiloName = siloSettings.SiloName ?? $"{Environment.MachineName}-{Environment.ProcessId}");
     silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = siloSettings.CallTimeout);
     silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = siloSettings.CollectionAge);

@@ -61,15 +61,15 @@ public sealed partial class DashboardTests(BrowserFixture browser) : IAsyncLifet
 
         await _page.Locator("#open-submit").ClickAsync();
         await _page.Locator("#submit-handler").SelectOptionAsync("demo/sleep");
-        await _page.Locator("#submit-payload").FillAsync("""{"ms": 1500}""");
+        await _page.Locator("#submit-payload").FillAsync("""{"ms": 4000}""");
         await _page.Locator("#submit-button").ClickAsync();
 
         await Expect(_page).ToHaveURLAsync(TaskPage());
         var taskId = _page.Url[(_page.Url.LastIndexOf('/') + 1)..];
         await Expect(_page.Locator("#task-status")).ToHaveTextAsync("Running");
-        await Expect(_page.Locator("#timeline")).ToContainTextAsync("sleeping 1500 ms");
+        await Expect(_page.Locator("#timeline")).ToContainTextAsync("sleeping 4000 ms");
         await Expect(_page.Locator("#task-status")).ToHaveTextAsync("Completed");
-        await Expect(_page.Locator("#task-result")).ToContainTextAsync("\"slept\": 1500");
+        await Expect(_page.Locator("#task-result")).ToContainTextAsync("\"slept\": 4000");
 
         // A task submitted elsewhere appears in the open list and changes status there.
         await _page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Tasks", Exact = true }).First.ClickAsync();
