@@ -70,6 +70,9 @@ public sealed class PostgresClusterModeTests
 
         var gate = Guid.NewGuid().ToString("N");
         var task = await Api.TaskEventStreamTests.SubmitGatedAsync(runner.Http, gate, lines: 4);
+
+        // The handler writes line 1 right after the submit's answer; the stream is opened once it did, as a client that saw it would.
+        await Eventually.ValueAsync($"task {task.Id} shows its first line", () => Api.TaskEventStreamTests.GetTaskAsync(runner.Http, task.Id), t => t.Logs.Count == 1);
         using (var first = await Api.TaskEventStreamTests.OpenAsync(runner.Http, task.Id, lastEventId: null))
         {
             await Api.TaskEventStreamTests.ExpectAsync(first, "1.1", TaskEvent.LogKind, "line 1");
