@@ -11,13 +11,15 @@ namespace Stackl.Storage;
 /// activation (<see cref="InconsistentStateException"/>). States are written with <see cref="GrainJson.Options"/>.
 /// </remarks>
 /// <param name="store">The store: the plain grain-state table, or the task or document table with its index columns.</param>
-public sealed class StacklGrainStorage(IGrainStateStore store) : IGrainStorage
+/// <param name="newGrains">Grains being created under a key just minted, whose first read is skipped (none without Stackl's task domain).</param>
+public sealed class StacklGrainStorage(IGrainStateStore store, NewGrainKeys? newGrains = null) : IGrainStorage
 {
     /// <inheritdoc />
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var record = await store.ReadAsync(Key(stateName, grainId)).ConfigureAwait(false);
+        var key = Key(stateName, grainId);
+        var record = newGrains is not null && newGrains.TryTake(key.GrainType, key.GrainKey) ? null : await store.ReadAsync(key).ConfigureAwait(false);
         if (record is null)
         {
             grainState.ETag = null;

@@ -74,6 +74,6 @@ public static class StorageSiloBuilderExtensions
     private static void AddStorage(IServiceCollection services, string name, Func<StorageEngine, IGrainStateStore> createStore)
     {
         services.RemoveAllKeyed<IGrainStorage>(name);
-        services.AddGrainStorage(name, (sp, _) => new StacklGrainStorage(createStore(sp.GetRequiredService<StorageEngine>())));
+        services.AddGrainStorage(name, (sp, _) => new StacklGrainStorage(createStore(sp.GetRequiredService<StorageEngine>()), sp.GetService<NewGrainKeys>()));
     }
 }

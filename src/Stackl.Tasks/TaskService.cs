@@ -12,7 +12,7 @@ namespace Stackl.Tasks;
 
 /// <summary>The front door of the task domain: validates and submits tasks, reads, waits for and cancels them, reads documents.</summary>
 /// <remarks>The HTTP API and in-process producers call this; it holds no state of its own.</remarks>
-public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloMessagingOptions> messagingOptions, TimeProvider timeProvider, TaskDrain drain)
+public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, IOptions<TaskOptions> options, IOptions<SiloMessagingOptions> messagingOptions, TimeProvider timeProvider, TaskDrain drain, NewGrainKeys newGrains)
 {
     /// <summary>The longest idempotency key or source accepted.</summary>
     public const int MaxNameLength = 200;
@@ -51,14 +51,18 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
                 submission = submission with { TraceParent = traceParent };
             }
 
-            var id = TaskId.New(timeProvider);
+            var minted = TaskId.New(timeProvider);
+            var id = minted;
             if (spec.IdempotencyKey is { } idempotencyKey)
             {
-                id = await grains.GetGrain<IIdempotencyGrain>(idempotencyKey).ClaimAsync(id).WaitAsync(cancellationToken).ConfigureAwait(false);
+                id = await grains.GetGrain<IIdempotencyGrain>(idempotencyKey).ClaimAsync(minted).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             activity?.SetTag(TaskTelemetry.TaskIdTag, id);
             var grain = grains.GetGrain<ITaskGrain>(id);
+
+            // An id minted here has no stored task: its grain's first activation need not read one (an idempotent resubmit's may).
+            using var created = id == minted ? newGrains.Creating(TaskGrain.GrainTypeName, id) : null;
             if (wait is not { } remaining || remaining <= TimeSpan.Zero)
             {
                 return await grain.SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -64,6 +64,7 @@ public static class TasksSiloBuilderExtensions
         services.TryAddSingleton<TaskDrain>();
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TaskDrain>());
         services.TryAddSingleton<TaskEnvironment>();
+        services.TryAddSingleton<NewGrainKeys>();
         services.TryAddSingleton<TaskService>();
         services.TryAddSingleton<TaskDeadlineSweep>();
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TaskDeadlineSweep>());

@@ -13,12 +13,15 @@ namespace Stackl.Tasks.Execution;
 /// </remarks>
 // A task runs on the silo that accepted it (its executor too): producers spread tasks over silos through the load balancer,
 // and a submit costs no hop to another silo. After that silo dies the task recovers wherever the sweep wakes it.
-[GrainType("task")]
+[GrainType(GrainTypeName)]
 [PreferLocalPlacement]
 internal sealed class TaskGrain(
     [PersistentState("task", TaskStorageNames.Tasks)] IPersistentState<TaskState> state,
     TaskEnvironment environment) : StacklGrain, ITaskGrain, ITaskExecutionGrain, IRemindable
 {
+    /// <summary>The task grain's stable type name (stored keys use it).</summary>
+    public const string GrainTypeName = "task";
+
     private readonly TaskCompletionSource _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _executorCancel;
     private Task? _driver;
