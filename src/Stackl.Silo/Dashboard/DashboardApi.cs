@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Stackl.Contracts;
 using Stackl.Silo.Api;
 using Stackl.Silo.Cluster;
 using Stackl.Tasks;
@@ -42,7 +43,7 @@ public static class DashboardApi
 
         // A task's deadline is kept by its own timer and the deadline sweep, not by a reminder row: listed from the task table.
         var unfinished = await Task.WhenAll(
-            new[] { TaskStatus.Pending, TaskStatus.Running, TaskStatus.RollingBack }.Select(status => tasks.ListAsync(new TaskQuery(status, Limit: limit), cancellationToken)));
+            TaskStatusExtensions.Unfinished.Select(status => tasks.ListAsync(new TaskQuery(status, Limit: limit), cancellationToken)));
         var deadlines = unfinished.SelectMany(page => page).Select(task => new ReminderView("task", task.Id, "deadline", task.Deadline, null, 0, Math.Max(0, (now - task.Deadline).TotalSeconds)));
 
         // Begin equal to end is the whole hash ring: every reminder of the service.

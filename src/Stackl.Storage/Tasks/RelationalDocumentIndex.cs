@@ -64,7 +64,7 @@ internal sealed class RelationalDocumentIndex(StorageEngine engine) : IDocumentI
         await engine.QueryAsync(
             SqlStatement.Of(
                 "SELECT d.key, d.owner, t.status FROM stackl_documents d JOIN stackl_tasks t ON t.id = d.owner"
-                + " WHERE d.owner IS NOT NULL AND d.lease_until < @before AND t.status NOT IN ('Pending', 'Running', 'RollingBack') ORDER BY d.key LIMIT @limit",
+                + $" WHERE d.owner IS NOT NULL AND d.lease_until < @before AND t.status NOT IN {RelationalTaskIndex.UnfinishedStatuses} ORDER BY d.key LIMIT @limit",
                 ("before", UnixMicros.From(before)),
                 ("limit", limit)),
             reader => new OrphanedLock(reader.GetString(0), reader.GetString(1), reader.GetString(2) == nameof(TaskStatus.Completed)),

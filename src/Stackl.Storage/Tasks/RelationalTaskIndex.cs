@@ -9,6 +9,10 @@ namespace Stackl.Storage.Tasks;
 /// <summary>Task listings from <c>stackl_tasks</c>, newest first, served by its status and topic indexes.</summary>
 internal sealed class RelationalTaskIndex(StorageEngine engine) : ITaskIndex
 {
+    /// <summary>The SQL list of unfinished statuses, word for word the predicate of the partial index <c>ix_stackl_tasks_unfinished</c>
+    /// (migration 0005), so both engines serve a query that repeats it from that index.</summary>
+    internal static readonly string UnfinishedStatuses = $"({string.Join(", ", TaskStatusExtensions.Unfinished.Select(s => $"'{s}'"))})";
+
     public async Task<IReadOnlyList<TaskView>> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -81,8 +85,7 @@ internal sealed class RelationalTaskIndex(StorageEngine engine) : ITaskIndex
             parameters.Add(("after", cursor));
         }
 
-        // The status list repeats the partial index's predicate word for word, so both engines serve the query from that index.
-        var sql = "SELECT id FROM stackl_tasks WHERE status IN ('Pending', 'Running', 'RollingBack')"
+        var sql = $"SELECT id FROM stackl_tasks WHERE status IN {UnfinishedStatuses}"
             + $" AND ({stranded}){after} ORDER BY id LIMIT @limit";
         return await engine.QueryAsync(SqlStatement.Of(sql, [.. parameters]), reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
     }

@@ -46,8 +46,9 @@ internal sealed class TaskDeadlineSweep(
     {
         if (services.GetService<ITaskIndex>() is { } index)
         {
+            var documents = services.GetService<IDocumentIndex>();
             _watch = Task.Run(() => WatchMembershipAsync(_stopping.Token), CancellationToken.None);
-            _sweeps = Task.Run(() => SweepForeverAsync(index, _stopping.Token), CancellationToken.None);
+            _sweeps = Task.Run(() => SweepForeverAsync(index, documents, _stopping.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -65,11 +66,12 @@ internal sealed class TaskDeadlineSweep(
 
     /// <summary>Wakes every stranded task once; returns how many it woke.</summary>
     /// <param name="index">The task table.</param>
+    /// <param name="documents">The document table, for locks final tasks left behind (none: not looked for).</param>
     /// <param name="first">True for the sweep after the silo started: it also wakes the tasks of every silo the membership does not know as live
     /// (a previous process of an embedded silo is in no membership), which later sweeps leave alone until their deadline, as a silo of
     /// another cluster on the same database may run them.</param>
     /// <param name="cancellationToken">Cancels the sweep.</param>
-    internal async Task<int> SweepAsync(ITaskIndex index, bool first, CancellationToken cancellationToken)
+    private async Task<int> SweepAsync(ITaskIndex index, IDocumentIndex? documents, bool first, CancellationToken cancellationToken)
     {
         var members = membership.CurrentSnapshot.Members.Values;
         var dead = members.Where(member => member.Status == SiloStatus.Dead).Select(member => member.SiloAddress.ToParsableString()).ToList();
@@ -77,6 +79,7 @@ internal sealed class TaskDeadlineSweep(
 
         // A task of a live silo is left to its own timer for one more interval past its deadline: its rollback may be running.
         var overdueBefore = timeProvider.GetUtcNow() - options.Value.RecoveryInterval;
+
         // Tasks this silo let go of unfinished (their activation left memory after a failed write) come first.
         var leftHere = environment.TakeLeftUnfinished();
         await Task.WhenAll(leftHere.Select(WakeLeftHereAsync)).ConfigureAwait(false);
@@ -103,7 +106,7 @@ internal sealed class TaskDeadlineSweep(
 
         // A lock outlives its task only when its task ended where the lock's document activation could not hear it (a partition) and
         // nobody asked for the document since its lease ended; the owner's stored final status settles it here.
-        if (services.GetService<IDocumentIndex>() is { } documents)
+        if (documents is not null)
         {
             var expired = await documents.ListOrphanedLocksAsync(overdueBefore, PageSize, cancellationToken).ConfigureAwait(false);
             await Task.WhenAll(expired.Select(orphaned => grains.GetGrain<IDocumentGrain>(orphaned.Key).ReleaseOrphanedLockAsync(orphaned))).ConfigureAwait(false);
@@ -130,7 +133,7 @@ internal sealed class TaskDeadlineSweep(
         }
     }
 
-    private async Task SweepForeverAsync(ITaskIndex index, CancellationToken cancellationToken)
+    private async Task SweepForeverAsync(ITaskIndex index, IDocumentIndex? documents, CancellationToken cancellationToken)
     {
         var interval = options.Value.RecoveryInterval;
         var first = true;
@@ -138,7 +141,7 @@ internal sealed class TaskDeadlineSweep(
         {
             try
             {
-                await SweepAsync(index, first, cancellationToken).ConfigureAwait(false);
+                await SweepAsync(index, documents, first, cancellationToken).ConfigureAwait(false);
                 first = false;
             }
             catch (Exception exception) when (cancellationToken.IsCancellationRequested || exception is SiloUnavailableException)
