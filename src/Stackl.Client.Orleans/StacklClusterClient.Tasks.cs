@@ -74,7 +74,7 @@ public sealed partial class StacklClusterClient
 
                 next = events.Current;
             }
-            catch (Exception exception) when (Translate(exception, nameof(WatchAsync)) is { } failure)
+            catch (Exception exception) when (Translate(exception, nameof(WatchAsync), cancellationToken) is { } failure)
             {
                 throw failure;
             }

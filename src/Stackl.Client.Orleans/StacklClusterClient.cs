@@ -51,16 +51,22 @@ public sealed partial class StacklClusterClient : IStacklClient
         {
             return await call(Gateway).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (Translate(exception, operation) is { } failure)
+        catch (Exception exception) when (Translate(exception, operation, cancellationToken) is { } failure)
         {
             throw failure;
         }
     }
 
     /// <summary>The SDK's exception for a failed grain call; null for what travels as it is (the caller's cancellation, argument errors).</summary>
-    private StacklException? Translate(Exception exception, string operation) => exception switch
+    /// <remarks>
+    /// A cancellation the caller did not ask for comes from inside the Orleans client (a directory lookup or placement cancelled
+    /// when the silo it asked died): it is a connection failure like the others, so a wait retries it through another gateway.
+    /// </remarks>
+    private StacklException? Translate(Exception exception, string operation, CancellationToken callerToken) => exception switch
     {
         StacklGatewayException refused => Refused(refused),
+        OperationCanceledException when !callerToken.IsCancellationRequested => new StacklConnectionException(
+            $"The Stackl cluster cancelled {operation} inside its gateway (a silo it needed has gone): retry, the client moves to another.", exception),
         TimeoutException timeout => new StacklConnectionException(
             $"The Stackl cluster did not answer {operation} within {Durations.Format(_options.ResponseTimeout)} (StacklClusterClientOptions.ResponseTimeout); its gateway may have died: retry, the client moves to another.", timeout),
         OrleansException or EnumerationAbortedException => new StacklConnectionException($"Could not reach the Stackl cluster for {operation}: {exception.Message}", exception),
