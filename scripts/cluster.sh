@@ -6,7 +6,8 @@
 #   scripts/cluster.sh stop      stop the silos (SIGTERM, then SIGKILL after a grace period) and PostgreSQL
 #
 # Everything lives under STACKL_CLUSTER_DIR (default ./data/cluster): pg/ (the database and its log), logs/silo-N.log,
-# run/silo-N.pid. Ports (each checked to be free) can be moved with environment variables:
+# run/silo-N.pid, and admin.key: the cluster's first API key (cluster mode requires credentials), made on the first start and
+# given to the silos as Stackl:Auth:BootstrapKey; use it with  export STACKL_API_KEY=$(cat data/cluster/admin.key). Ports (each checked to be free) can be moved with environment variables:
 #   STACKL_CLUSTER_HTTP_BASE=5101      silo N serves HTTP on base+N-1
 #   STACKL_CLUSTER_SILO_BASE=11121     silo-to-silo ports
 #   STACKL_CLUSTER_GATEWAY_BASE=30101  Orleans client gateways
@@ -28,6 +29,7 @@ dotnet_host=${DOTNET_HOST_PATH:-dotnet}
 # Trust authentication on 127.0.0.1 only: a private database for trying things, not for data you keep.
 connection_string="Host=127.0.0.1;Port=$pg_port;Database=stackl;Username=stackl;Password=stackl"
 
+admin_key_file=$dir/admin.key
 pg_data=$dir/pg/data
 pg_log=$dir/pg/server.log
 logs=$dir/logs
@@ -122,6 +124,18 @@ start_postgres() {
   fi
 }
 
+# The admin key: stk_<12 hex id>_<43 base64url characters of 32 random bytes>, kept readable by this user only.
+admin_key() {
+  if [ ! -s "$admin_key_file" ]; then
+    mkdir -p "$dir"
+    local id secret
+    id=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    secret=$(head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')
+    (umask 077 && echo "stk_${id}_${secret}" >"$admin_key_file")
+  fi
+  cat "$admin_key_file"
+}
+
 silo_dll() {
   if [ -n "${STACKL_CLUSTER_SILO_DLL:-}" ]; then
     [ -f "$STACKL_CLUSTER_SILO_DLL" ] || fail "STACKL_CLUSTER_SILO_DLL names $STACKL_CLUSTER_SILO_DLL, which does not exist"
@@ -152,8 +166,9 @@ start() {
     done
   done
 
-  local dll
+  local dll key
   dll=$(silo_dll)
+  key=$(admin_key)
   mkdir -p "$logs" "$run"
   rm -f "$run"/silo-*.pid
   start_postgres
@@ -162,7 +177,8 @@ start() {
     mkdir -p "$dir/silo-$i"
     # setsid: the silos outlive this script and the terminal's Ctrl+C; the shell records its own pid, then becomes the silo.
     # Every descriptor goes to the log, so nothing of this script's output stays open while the silo runs.
-    (cd "$dir/silo-$i" && exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$run/silo-$i.pid" \
+    # The key goes by environment, not argument, so it does not show in process lists.
+    (cd "$dir/silo-$i" && export STACKL_Auth__BootstrapKey="$key" && exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$run/silo-$i.pid" \
       "$dotnet_host" "$dll" --storage postgres --connection-string "$connection_string" --cluster-id "$cluster_id" \
       --silo-port $((silo_base + i - 1)) --gateway-port $((gateway_base + i - 1)) --urls "$(url "$i")" \
       --Stackl:Silo:SiloName "silo-$i") </dev/null >"$logs/silo-$i.log" 2>&1 &
@@ -200,6 +216,7 @@ start() {
     echo "  silo-$i  API $(url "$i")/api   dashboard $(url "$i")/dashboard   Orleans $(url "$i")/orleans/"
   done
   echo "  logs     $logs (PostgreSQL: $pg_log)"
+  echo "  admin key in $admin_key_file: export STACKL_API_KEY=\$(cat $admin_key_file)"
   echo "Stop it with: scripts/cluster.sh stop"
 }
 

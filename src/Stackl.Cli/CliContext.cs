@@ -43,7 +43,7 @@ internal sealed class CliContext : IDisposable
             throw new UsageException($"--server is '{server}'; give the silo's address such as http://127.0.0.1:5000 (or set {StacklClientOptions.ServerEnvironmentVariable}).");
         }
 
-        return new CliContext(new StacklClient(new StacklClientOptions { BaseAddress = address }), parse.GetValue(global.Json), console);
+        return new CliContext(new StacklClient(new StacklClientOptions { BaseAddress = address, ApiKey = parse.GetValue(global.ApiKey) }), parse.GetValue(global.Json), console);
     }
 
     /// <inheritdoc />

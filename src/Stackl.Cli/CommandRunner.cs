@@ -25,6 +25,10 @@ internal sealed class CommandRunner(GlobalOptions global, CliConsole console)
         {
             return Fail(ExitCodes.BadInput, usage.Message);
         }
+        catch (StacklAccessDeniedException denied)
+        {
+            return Fail(ExitCodes.Denied, $"{denied.Detail} ({(int)denied.StatusCode} {denied.Code})");
+        }
         catch (StacklNotFoundException notFound)
         {
             return Fail(ExitCodes.NotFound, notFound.Detail);

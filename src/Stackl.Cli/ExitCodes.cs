@@ -23,6 +23,9 @@ internal static class ExitCodes
     /// <summary>The wait ended before the task was final; the task goes on.</summary>
     public const int NotFinal = 5;
 
+    /// <summary>The server refused the credentials (401: none, unknown or revoked) or the role (403).</summary>
+    public const int Denied = 6;
+
     /// <summary>Stopped by Ctrl+C or SIGTERM (the shell convention); a task it submitted goes on.</summary>
     public const int Interrupted = 130;
 
@@ -35,6 +38,7 @@ internal static class ExitCodes
           3  the task, document or version was not found
           4  the server is unreachable or failed (5xx)
           5  the wait ended before the task was final (it goes on)
+          6  refused: no or invalid credentials (401), or the role may not (403)
           130 interrupted (Ctrl+C); a submitted task goes on
         """;
 

@@ -3,7 +3,7 @@ using Stackl.Client;
 
 namespace Stackl.Cli;
 
-/// <summary>The options every command takes: <c>--server</c> and <c>--json</c>.</summary>
+/// <summary>The options every command takes: <c>--server</c>, <c>--api-key</c> and <c>--json</c>.</summary>
 internal sealed class GlobalOptions
 {
     /// <summary>The server when neither <c>--server</c> nor <c>STACKL_SERVER</c> names one.</summary>
@@ -16,6 +16,15 @@ internal sealed class GlobalOptions
         HelpName = "url",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StacklClientOptions.ServerEnvironmentVariable) is { Length: > 0 } server ? server : DefaultServer,
+    };
+
+    /// <summary><c>--api-key</c>: the credentials sent as a bearer token.</summary>
+    public Option<string?> ApiKey { get; } = new("--api-key", "-k")
+    {
+        Description = $"The API key (or identity-provider token) to send (${StacklClientOptions.ApiKeyEnvironmentVariable}; prefer the variable: arguments show in process lists)",
+        HelpName = "key",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StacklClientOptions.ApiKeyEnvironmentVariable) is { Length: > 0 } key ? key : null,
     };
 
     /// <summary><c>--json</c>: raw JSON results.</summary>

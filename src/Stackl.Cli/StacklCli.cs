@@ -39,12 +39,14 @@ internal static class StacklCli
             """)
         {
             global.Server,
+            global.ApiKey,
             global.Json,
         };
         var run = new CommandRunner(global, console);
         TaskCommands.Add(root, run);
         DocumentCommands.Add(root, run);
         ClusterCommands.Add(root, run);
+        KeyCommands.Add(root, run);
         return root;
     }
 }

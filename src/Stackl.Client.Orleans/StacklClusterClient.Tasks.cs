@@ -67,6 +67,7 @@ public sealed partial class StacklClusterClient
             TaskEvent? next;
             try
             {
+                PresentCredentials();
                 if (!await events.MoveNextAsync().ConfigureAwait(false))
                 {
                     break;

@@ -49,11 +49,21 @@ public sealed partial class StacklClusterClient : IStacklClient
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
+            PresentCredentials();
             return await call(Gateway).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (Translate(exception, operation, cancellationToken) is { } failure)
         {
             throw failure;
+        }
+    }
+
+    /// <summary>Puts the API key in the request context of the calls that follow in this async flow (it flows no further than the gateway).</summary>
+    private void PresentCredentials()
+    {
+        if (_options.ApiKey is { Length: > 0 } key)
+        {
+            RequestContext.Set(StacklCredentials.RequestContextKey, key);
         }
     }
 
@@ -79,6 +89,7 @@ public sealed partial class StacklClusterClient : IStacklClient
         var status = (HttpStatusCode)refused.StatusCode;
         return refused.StatusCode switch
         {
+            401 or 403 => new StacklAccessDeniedException(status, refused.Code, refused.Message),
             404 => new StacklNotFoundException(status, refused.Code, refused.Message),
             409 => new StacklConflictException(status, refused.Code, refused.Message),
             >= 400 and < 500 => new StacklBadRequestException(status, refused.Code, refused.Message),

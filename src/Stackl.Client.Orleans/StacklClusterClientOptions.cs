@@ -18,6 +18,9 @@ public sealed class StacklClusterClientOptions
     /// <remarks>Null (the default) connects to <see cref="Gateways"/> instead.</remarks>
     public string? ConnectionString { get; set; }
 
+    /// <summary>The API key every call presents to the cluster (required when the silos require credentials); null sends none. Never logged.</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>A static gateway list, when there is no <see cref="ConnectionString"/>. Default when empty: <c>127.0.0.1:30000</c>, the embedded silo.</summary>
     public IList<IPEndPoint> Gateways { get; } = [];
 

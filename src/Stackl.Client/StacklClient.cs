@@ -125,6 +125,11 @@ public sealed partial class StacklClient : IStacklClient, IDisposable
     /// <summary>Sends a request; answers only success, turning every failure into a <see cref="StacklException"/>.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
+        if (_options.ApiKey is { Length: > 0 } key && request.Headers.Authorization is null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -203,6 +208,7 @@ public sealed partial class StacklClient : IStacklClient, IDisposable
             ?? $"{request.Method} {request.RequestUri} answered {(int)status} {response.ReasonPhrase}{(text.Length > 0 ? ": " + Truncate(text.Trim(), 300) : ".")}";
         return (int)status switch
         {
+            401 or 403 => new StacklAccessDeniedException(status, code, detail, problem?.Title, problem?.TraceId),
             404 => new StacklNotFoundException(status, code, detail, problem?.Title, problem?.TraceId),
             409 => new StacklConflictException(status, code, detail, problem?.Title, problem?.TraceId),
             >= 400 and < 500 => new StacklBadRequestException(status, code, detail, problem?.Title, problem?.TraceId),

@@ -6,6 +6,12 @@ public sealed class StacklClientOptions
     /// <summary>The environment variable the CLI and samples read the server address from.</summary>
     public const string ServerEnvironmentVariable = "STACKL_SERVER";
 
+    /// <summary>The environment variable the CLI and samples read the API key from.</summary>
+    public const string ApiKeyEnvironmentVariable = "STACKL_API_KEY";
+
+    /// <summary>The API key (or an identity provider's token) sent as <c>Authorization: Bearer</c>; null sends none. Default: null. Never logged.</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>The address of a silo's HTTP API. Default: <c>http://127.0.0.1:5000/</c>.</summary>
     public Uri BaseAddress { get; set; } = new("http://127.0.0.1:5000/");
 

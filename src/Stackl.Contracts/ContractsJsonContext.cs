@@ -19,4 +19,8 @@ namespace Stackl.Contracts;
 [JsonSerializable(typeof(Page<HistoryEntry>))]
 [JsonSerializable(typeof(IReadOnlyList<LockView>))]
 [JsonSerializable(typeof(ClusterView))]
+[JsonSerializable(typeof(ApiKeyView))]
+[JsonSerializable(typeof(IReadOnlyList<ApiKeyView>))]
+[JsonSerializable(typeof(CreatedApiKey))]
+[JsonSerializable(typeof(ApiKeyRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

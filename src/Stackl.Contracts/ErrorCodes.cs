@@ -62,4 +62,10 @@ public static class ErrorCodes
 
     /// <summary>503: the database cannot be reached; nothing was changed; retry after the <c>Retry-After</c> seconds.</summary>
     public const string StorageUnavailable = "storage_unavailable";
+
+    /// <summary>401: the request carries no credentials, or a key or token that is unknown, revoked or expired.</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>403: the credentials are valid but their role is not granted what the request asks for; nothing was changed.</summary>
+    public const string Forbidden = "forbidden";
 }

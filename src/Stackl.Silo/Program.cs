@@ -7,6 +7,7 @@ using Stackl.Silo;
 using Stackl.Silo.Api;
 using Stackl.Silo.Dashboard;
 using Stackl.Silo.Metrics;
+using Stackl.Silo.Security;
 using Stackl.Storage;
 using Stackl.Tasks;
 
@@ -30,6 +31,7 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
     return true;
 });
 builder.Services.Configure<Stackl.Tasks.Gateway.StacklGatewayOptions>(builder.Configuration.GetSection(ApiOptions.SectionName)); // cluster clients get the API's limits
+builder.AddStacklAuth(clustered: storage.IsPostgres);
 builder.UseOrleans(silo =>
 {
     var (siloPort, gatewayPort) = siloSettings.ResolvePorts();
@@ -101,11 +103,13 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseStacklAuth();
 app.MapOpenApi();
 app.MapSiloEndpoints();
 app.MapTaskApi();
 app.MapDocumentApi();
 app.MapClusterApi();
+app.MapKeysApi();
 app.MapDashboard();
 app.MapOrleansDashboard(routePrefix: "/orleans");
 app.Lifetime.ApplicationStarted.Register(() =>

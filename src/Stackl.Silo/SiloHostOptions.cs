@@ -24,6 +24,7 @@ public sealed class SiloHostOptions
         ["--cluster-id"] = "Stackl:Cluster:ClusterId",
         ["--silo-port"] = "Stackl:Cluster:SiloPort",
         ["--gateway-port"] = "Stackl:Cluster:GatewayPort",
+        ["--auth"] = "Stackl:Auth:Mode",
         [StacklConfiguration.ConfigFileSwitch] = "Stackl:ConfigFile",
     };
 

@@ -189,14 +189,40 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one statement that writes outside the group-commit writer (rare administrative writes, such as API keys) and maps the rows it returns.</summary>
+    /// <remarks>It runs on a connection opened for writing (SQLite's synchronous=FULL), in its own implicit transaction; it is not retried.</remarks>
+    /// <param name="statement">The statement, typically with a RETURNING clause.</param>
+    /// <param name="map">Maps each returned row.</param>
+    /// <param name="cancellationToken">Cancels the statement.</param>
+    public async Task<List<T>> WriteAsync<T>(SqlStatement statement, Func<DbDataReader, T> map, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(map);
+        try
+        {
+            var rows = await RunAsync(statement, map, forWrite: true, cancellationToken).ConfigureAwait(false);
+            Outage.Succeeded();
+            return rows;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && StorageOutage.IsOutage(exception))
+        {
+            throw Outage.Failed(exception);
+        }
+    }
+
     /// <summary>Checks that the database answers (and that its schema is migrated); throws <see cref="Stackl.Tasks.StorageUnavailableException"/> when it does not.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     public Task CheckAsync(CancellationToken cancellationToken = default) => QueryAsync(SqlStatement.Of("SELECT 1"), _ => 0, cancellationToken);
 
-    private async Task<List<T>> QueryCoreAsync<T>(SqlStatement query, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    private Task<List<T>> QueryCoreAsync<T>(SqlStatement query, Func<DbDataReader, T> map, CancellationToken cancellationToken) =>
+        RunAsync(query, map, forWrite: false, cancellationToken);
+
+    private async Task<List<T>> RunAsync<T>(SqlStatement query, Func<DbDataReader, T> map, bool forWrite, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenQueryConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = forWrite
+            ? await OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
+            : await OpenQueryConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         if (Dialect == StorageDialect.Sqlite)
         {

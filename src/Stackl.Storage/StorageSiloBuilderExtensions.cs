@@ -6,10 +6,12 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Stackl.Storage.Events;
 using Stackl.Storage.Reminders;
+using Stackl.Storage.Security;
 using Stackl.Storage.Tasks;
 using Stackl.Tasks;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Queries;
+using Stackl.Tasks.Security;
 
 namespace Stackl.Storage;
 
@@ -62,10 +64,12 @@ public static class StorageSiloBuilderExtensions
         services.RemoveAll<StorageEngine>();
         services.RemoveAll<ITaskIndex>();
         services.RemoveAll<IDocumentIndex>();
+        services.RemoveAll<IApiKeyStore>();
         services.AddSingleton(createEngine);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, StorageStartup>());
         services.AddSingleton<ITaskIndex>(sp => new RelationalTaskIndex(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IDocumentIndex>(sp => new RelationalDocumentIndex(sp.GetRequiredService<StorageEngine>()));
+        services.AddSingleton<IApiKeyStore>(sp => new RelationalApiKeyStore(sp.GetRequiredService<StorageEngine>()));
         AddStorage(services, DefaultStorageName, engine => new RelationalGrainStateStore(engine));
         AddStorage(services, TaskStorageNames.Tasks, engine => new RelationalTaskStateStore(engine));
         AddStorage(services, TaskStorageNames.Documents, engine => new RelationalDocumentStateStore(engine));

@@ -7,6 +7,7 @@ using Stackl.Tasks.Documents;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Idempotency;
 using Stackl.Tasks.Execution;
+using Stackl.Tasks.Security;
 
 namespace Stackl.Tasks;
 
@@ -34,12 +35,28 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
     /// <param name="spec">What to run.</param>
     /// <param name="wait">The longest wait for the final status, or null to answer once the task is stored.</param>
     /// <param name="cancellationToken">Cancels the wait for the answer; the task may still be stored.</param>
-    public async Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan? wait, CancellationToken cancellationToken = default)
+    public Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan? wait, CancellationToken cancellationToken = default) =>
+        SubmitAsync(spec, wait, StacklPrincipal.Anonymous, cancellationToken);
+
+    /// <summary>Submits as <see cref="SubmitAsync(TaskSpec, TimeSpan?, CancellationToken)"/> does, on behalf of <paramref name="caller"/>.</summary>
+    /// <remarks>
+    /// The caller's grants are checked before anything is stored (the topic, every document the task locks, restore), an
+    /// authenticated caller becomes the task's source, and its idempotency keys are its own: another principal's equal key is
+    /// another task.
+    /// </remarks>
+    /// <exception cref="TaskValidationException">The spec is invalid; nothing was stored.</exception>
+    /// <exception cref="AccessDeniedException">The caller may not submit this task; nothing was stored.</exception>
+    /// <param name="spec">What to run.</param>
+    /// <param name="wait">The longest wait for the final status, or null to answer once the task is stored.</param>
+    /// <param name="caller">Who submits it.</param>
+    /// <param name="cancellationToken">Cancels the wait for the answer; the task may still be stored.</param>
+    public async Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan? wait, StacklPrincipal caller, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         using var activity = TaskTelemetry.Source.StartActivity("stackl.task.submit", ActivityKind.Producer);
         try
         {
-            var submission = Validate(spec);
+            var submission = caller.Authorize(Validate(spec));
             if (drain.IsDraining)
             {
                 throw new SiloUnavailableException("This silo is stopping and takes no new tasks; submit the task to another silo (the load balancer stops sending here once /health/ready answers 503).");
@@ -55,7 +72,8 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
             var id = minted;
             if (spec.IdempotencyKey is { } idempotencyKey)
             {
-                id = await grains.GetGrain<IIdempotencyGrain>(idempotencyKey).ClaimAsync(minted).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var scopedKey = caller.IsAuthenticated ? $"@{caller.Name}/{idempotencyKey}" : idempotencyKey;
+                id = await grains.GetGrain<IIdempotencyGrain>(scopedKey).ClaimAsync(minted).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             activity?.SetTag(TaskTelemetry.TaskIdTag, id);

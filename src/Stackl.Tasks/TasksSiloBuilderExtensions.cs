@@ -7,6 +7,7 @@ using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Execution;
 using Stackl.Tasks.Handlers;
+using Stackl.Tasks.Security;
 
 namespace Stackl.Tasks;
 
@@ -66,6 +67,14 @@ public static class TasksSiloBuilderExtensions
         services.TryAddSingleton<TaskEnvironment>();
         services.TryAddSingleton<NewGrainKeys>();
         services.TryAddSingleton<TaskService>();
+        services.AddOptions<StacklAuthOptions>().Validate(o =>
+        {
+            o.Validate();
+            return true;
+        });
+        services.TryAddSingleton<RoleCatalog>();
+        services.TryAddSingleton<AuthPolicy>();
+        services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<TaskDeadlineSweep>();
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<TaskDeadlineSweep>());
         builder.AddTaskHandler<PutDocumentHandler>()

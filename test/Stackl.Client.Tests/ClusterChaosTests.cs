@@ -35,7 +35,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
                 silos.Add(await SiloProcess.StartPostgresAsync(connectionString, clusterId, $"silo{i}", $"silo {i} start"));
             }
 
-            using (var first = new StacklClient(silos[0].BaseAddress))
+            using (var first = silos[0].Client())
             {
                 await Eventually.ValueAsync("three silos are Active", () => first.GetClusterAsync(), c => c.Silos.Count(s => s.Status == "Active") == 3, TimeSpan.FromSeconds(60));
                 for (var i = 0; i < Accounts; i++)
@@ -81,7 +81,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
 
     private async Task CheckLawsAsync(SiloProcess judge, string prefix)
     {
-        using var client = new StacklClient(judge.BaseAddress);
+        using var client = judge.Client();
         var transfers = await Eventually.ValueAsync(
             "every transfer is final",
             async () => (await AllDocumentTasksAsync(client)).Where(t => t.Subtype == "transaction").ToList(),
@@ -142,7 +142,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
     {
         try
         {
-            using var client = new StacklClient(silo.BaseAddress);
+            using var client = silo.Client();
             await client.SubmitAsync(transfer, wait: TimeSpan.FromSeconds(20));
         }
         catch (Exception exception) when (exception is StacklException or HttpRequestException or TaskCanceledException && IsDead(silo, dead))

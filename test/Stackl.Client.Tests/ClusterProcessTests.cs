@@ -92,11 +92,11 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 
         public SiloProcess Victim { get; set; } = null!;
 
-        public StacklClient ViaSurvivor => _viaSurvivor ??= new StacklClient(Survivor.BaseAddress);
+        public StacklClient ViaSurvivor => _viaSurvivor ??= Survivor.Client();
 
         public async Task StartTasksAsync(TimeSpan victimSleep)
         {
-            using var viaVictim = new StacklClient(Victim.BaseAddress);
+            using var viaVictim = Victim.Client();
             await Eventually.ValueAsync(
                 "both silos are Active in the survivor's /api/cluster",
                 () => ViaSurvivor.GetClusterAsync(),

@@ -23,8 +23,8 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         var (connectionString, clusterId) = await NewClusterAsync();
         await using var survivor = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "survivor", "survivor start");
         await using var stopping = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "stopping", "stopping silo start");
-        using var viaSurvivor = new StacklClient(survivor.BaseAddress);
-        using var viaStopping = new StacklClient(stopping.BaseAddress);
+        using var viaSurvivor = survivor.Client();
+        using var viaStopping = stopping.Client();
         using var http = new HttpClient { BaseAddress = stopping.BaseAddress };
         var task = await viaStopping.SubmitAsync(TestJson.Sleep(4_000, [$"{type}/a"], s_taskTimeout), wait: TimeSpan.Zero);
         await Eventually.ValueAsync("the task holds its lock", () => viaSurvivor.ListLocksAsync(limit: 500), locks => locks.Any(l => l.Key == $"{type}/a"), TimeSpan.FromSeconds(30));
@@ -56,8 +56,8 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         var (connectionString, clusterId) = await NewClusterAsync();
         await using var survivor = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "survivor", "survivor start");
         await using var stopping = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "stopping", "stopping silo start", "--Stackl:Tasks:DrainTimeout", "00:00:01");
-        using var viaSurvivor = new StacklClient(survivor.BaseAddress);
-        using var viaStopping = new StacklClient(stopping.BaseAddress);
+        using var viaSurvivor = survivor.Client();
+        using var viaStopping = stopping.Client();
         var task = await viaStopping.SubmitAsync(TestJson.Sleep(120_000, [$"{type}/a"], s_taskTimeout), wait: TimeSpan.Zero);
         await Eventually.ValueAsync("the task holds its lock", () => viaSurvivor.ListLocksAsync(limit: 500), locks => locks.Any(l => l.Key == $"{type}/a"), TimeSpan.FromSeconds(30));
 

@@ -26,8 +26,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         StartAsync(Path.GetDirectoryName(sqlitePath)!, phase, null, "--sqlite-path", sqlitePath);
 
     /// <summary>Starts a silo of a PostgreSQL cluster and waits until <c>/health</c> answers 200.</summary>
+    /// <remarks>Cluster mode requires credentials: the silo starts with <see cref="Stackl.Testing.TestKeys.Admin"/> as its first key; <see cref="Client"/> sends it.</remarks>
     public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name, string phase, params string[] settings) =>
-        StartAsync(Path.GetTempPath(), phase, name, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name, .. settings]);
+        StartAsync(Path.GetTempPath(), phase, name, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--Stackl:Silo:SiloName", name, "--" + Stackl.Testing.TestKeys.BootstrapSetting.Key, Stackl.Testing.TestKeys.Admin, .. settings]);
+
+    /// <summary>A client of this silo's HTTP API, with the test run's admin key.</summary>
+    public StacklClient Client() => new(new StacklClientOptions { BaseAddress = BaseAddress, ApiKey = Stackl.Testing.TestKeys.Admin });
 
     private static async Task<SiloProcess> StartAsync(string workingDirectory, string phase, string? name, params string[] storage)
     {

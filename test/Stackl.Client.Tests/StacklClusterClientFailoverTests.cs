@@ -24,7 +24,7 @@ public sealed class StacklClusterClientFailoverTests(ITestOutputHelper output)
         await using var second = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "silo-b", "silo-b start");
         await using var third = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "silo-c", "silo-c start");
         SiloProcess[] silos = [first, second, third];
-        using (var http = new StacklClient(first.BaseAddress))
+        using (var http = first.Client())
         {
             await Eventually.ValueAsync(
                 "the three silos are Active in /api/cluster",
@@ -37,6 +37,7 @@ public sealed class StacklClusterClientFailoverTests(ITestOutputHelper output)
         {
             o.ClusterId = clusterId;
             o.ConnectionString = connectionString;
+            o.ApiKey = TestKeys.Admin;
         });
         var client = host.Client;
 
@@ -44,7 +45,7 @@ public sealed class StacklClusterClientFailoverTests(ITestOutputHelper output)
         var gatewayName = (await client.GetClusterAsync()).Self;
         var gateway = silos.Single(s => s.Name == gatewayName);
         var other = silos.First(s => s != gateway);
-        using var viaOther = new StacklClient(other.BaseAddress);
+        using var viaOther = other.Client();
 
         // A task runs on the silo that accepted it: one on the gateway's silo (through the cluster client), one on another silo.
         var onGateway = await client.SubmitAsync(TestJson.Sleep(8000, timeout: s_taskTimeout), wait: TimeSpan.Zero);

@@ -28,6 +28,8 @@ public sealed class SiloServer : IAsyncDisposable
         ("Stackl:Storage:Provider", "postgres"),
         ("Stackl:Storage:ConnectionString", connectionString),
         ("Stackl:Cluster:ClusterId", "dashboard-tests"),
+        // The dashboard has no sign-in yet, so its cluster tests run the API open (cluster mode would require credentials).
+        ("Stackl:Auth:Mode", "Open"),
         ("Stackl:Silo:SiloName", name));
 
     /// <summary>The address of a dashboard page, e.g. <c>#/tasks</c>.</summary>

@@ -40,6 +40,16 @@ public sealed class ClusterScriptTests : IAsyncLifetime
         var postgres = ReadPostmasterPid();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
+        // Cluster mode requires credentials: the script made the first admin key and says where it is.
+        var keyFile = Path.Combine(_folder, "admin.key");
+        Assert.Contains(keyFile, start.Output, StringComparison.Ordinal);
+        using (var anonymous = await http.GetAsync(Url(1, "/api/cluster")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(keyFile)).Trim());
+
         var active = await Eventually.ValueAsync(
             "silo 1's /api/cluster lists 3 Active silos",
             async () =>

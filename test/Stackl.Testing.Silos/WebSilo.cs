@@ -38,6 +38,11 @@ public sealed class WebSilo : IAsyncDisposable
             web.UseSetting("Stackl:Cluster:SiloPort", "0");
             web.UseSetting("Stackl:Cluster:GatewayPort", "0");
             web.UseSetting("Stackl:Tasks:RecoveryInterval", "00:00:00.200");
+            if (IsClustered(settings))
+            {
+                web.UseSetting(TestKeys.BootstrapSetting.Key, TestKeys.BootstrapSetting.Value);
+            }
+
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
@@ -50,16 +55,28 @@ public sealed class WebSilo : IAsyncDisposable
         });
         try
         {
+            HttpClient http;
+            Uri address;
             if (!realHttp)
             {
-                var client = factory.CreateClient();
-                return (factory, client, client.BaseAddress!);
+                http = factory.CreateClient();
+                address = http.BaseAddress!;
+            }
+            else
+            {
+                factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+                factory.StartServer();
+                address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+                http = new HttpClient { BaseAddress = address };
             }
 
-            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-            factory.StartServer();
-            var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-            return (factory, new HttpClient { BaseAddress = address }, address);
+            // Cluster mode requires credentials: the silo starts with the test run's admin key, and the client sends it.
+            if (IsClustered(settings))
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestKeys.Admin);
+            }
+
+            return (factory, http, address);
         }
         catch
         {
@@ -68,7 +85,10 @@ public sealed class WebSilo : IAsyncDisposable
         }
     }
 
-    /// <summary>A client of the silo's HTTP API.</summary>
+    private static bool IsClustered((string Key, string Value)[] settings) =>
+        settings.Any(s => s.Key == "Stackl:Storage:Provider" && s.Value.Equals("postgres", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A client of the silo's HTTP API (with the admin key of <see cref="TestKeys"/> in cluster mode).</summary>
     public HttpClient Http { get; }
 
     /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234/</c> (a placeholder address when not on real HTTP).</summary>

@@ -21,6 +21,8 @@ public static class ApiProblems
     private static string Title(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "The request is malformed",
+        StatusCodes.Status401Unauthorized => "Credentials are required",
+        StatusCodes.Status403Forbidden => "The caller's role does not allow this",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "The request conflicts with the task's state",
         StatusCodes.Status413PayloadTooLarge => "The request body is too large",
@@ -48,6 +50,7 @@ public static class ApiProblems
             {
                 BadRequestException bad => Problem(bad.StatusCode, bad.Code, bad.Message),
                 TaskValidationException invalid => Problem(StatusCodes.Status422UnprocessableEntity, invalid.Code, invalid.Message),
+                Stackl.Tasks.Security.AccessDeniedException denied => Problem(StatusCodes.Status403Forbidden, Stackl.Tasks.Security.AccessDeniedException.Code, denied.Message),
                 Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                     Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The request body is larger than the server accepts (Stackl:Api:MaxRequestBytes)."),
                 Orleans.Runtime.SiloUnavailableException or TimeoutException =>

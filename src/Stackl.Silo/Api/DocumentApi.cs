@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Stackl.Contracts;
 using Stackl.Tasks;
 using Stackl.Tasks.Queries;
+using Stackl.Silo.Security;
 
 namespace Stackl.Silo.Api;
 
@@ -30,6 +31,7 @@ public static class DocumentApi
 
     private static async Task<Ok<Page<DocumentView>>> ListAsync(HttpRequest request, ApiRequest api, IDocumentIndex index, string? prefix, string? after, CancellationToken cancellationToken)
     {
+        request.HttpContext.Caller().DemandReadUnder(string.IsNullOrEmpty(prefix) ? null : prefix);
         var limit = api.Limit(request);
         var items = await index.ListAsync(string.IsNullOrEmpty(prefix) ? null : prefix, string.IsNullOrEmpty(after) ? null : after, limit, cancellationToken);
         return TypedResults.Ok(new Page<DocumentView>(items, items.Count == limit ? items[^1].Key : null));
@@ -40,6 +42,7 @@ public static class DocumentApi
         if (path.EndsWith(HistorySuffix, StringComparison.Ordinal))
         {
             var key = Key(path[..^HistorySuffix.Length]);
+            request.HttpContext.Caller().DemandRead(key);
             long? before = null;
             if (request.Query["before"].ToString() is { Length: > 0 } text)
             {
@@ -55,6 +58,7 @@ public static class DocumentApi
         if (historyAt > 0)
         {
             var key = Key(path[..historyAt]);
+            request.HttpContext.Caller().DemandRead(key);
             var versionText = path[(historyAt + HistorySuffix.Length + 1)..];
             if (!long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
@@ -66,7 +70,9 @@ public static class DocumentApi
                 : ApiProblems.NotFound($"Document {key} has no version {version}; list its versions at /api/documents/{key}/history.");
         }
 
-        var document = await service.GetDocumentAsync(Key(path), cancellationToken);
+        var documentKey = Key(path);
+        request.HttpContext.Caller().DemandRead(documentKey);
+        var document = await service.GetDocumentAsync(documentKey, cancellationToken);
         return document switch
         {
             { Value: not null } => TypedResults.Ok(document),
@@ -102,14 +108,20 @@ public static class DocumentApi
     private static async Task<Results<Ok<TaskView>, Accepted<TaskView>>> DeleteAsync(string key, HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken) =>
         await SubmitAsync(service, request, "delete", new JsonObject { ["key"] = Key(key) }, api.Wait(request), cancellationToken);
 
-    private static async Task<Ok<IReadOnlyList<LockView>>> LocksAsync(HttpRequest request, ApiRequest api, IDocumentIndex index, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await index.ListLocksAsync(api.Limit(request), cancellationToken));
+    private static async Task<Ok<IReadOnlyList<LockView>>> LocksAsync(HttpRequest request, ApiRequest api, IDocumentIndex index, CancellationToken cancellationToken)
+    {
+        var caller = request.HttpContext.Caller();
+        var locks = await index.ListLocksAsync(api.Limit(request), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<LockView>>([.. locks.Where(l => caller.CanRead(l.Key))]);
+    }
 
     private static async Task<Results<Ok<TaskView>, Accepted<TaskView>>> SubmitAsync(TaskService service, HttpRequest request, string subtype, JsonObject payload, TimeSpan? wait, CancellationToken cancellationToken)
     {
         TimeSpan? timeout = request.Query["timeout"].ToString() is { Length: > 0 } text ? ApiRequest.Duration("timeout", text) : null;
-        var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), null, timeout, TaskApi.IdempotencyKey(request), "http");
-        return TaskApi.Answer(await service.SubmitAsync(spec, wait, cancellationToken));
+        var caller = request.HttpContext.Caller();
+        var source = caller.IsAuthenticated ? null : "http";
+        var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), null, timeout, TaskApi.IdempotencyKey(request), source);
+        return TaskApi.Answer(await service.SubmitAsync(spec, wait, caller, cancellationToken));
     }
 
     /// <summary>A key from the URL: malformed keys are a 400 (the path is the request's shape, not its content).</summary>

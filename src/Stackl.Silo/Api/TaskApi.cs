@@ -4,6 +4,8 @@ using Stackl.Contracts;
 using Stackl.Tasks;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Queries;
+using Stackl.Tasks.Security;
+using Stackl.Silo.Security;
 
 namespace Stackl.Silo.Api;
 
@@ -46,12 +48,24 @@ public static class TaskApi
     {
         var wait = api.Wait(request);
         var spec = ParseSpec(await api.ReadJsonAsync(request, cancellationToken), IdempotencyKey(request));
-        return Answer(await service.SubmitAsync(spec, wait, cancellationToken));
+        return Answer(await service.SubmitAsync(spec, wait, request.HttpContext.Caller(), cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken)
     {
         var wait = api.Wait(request);
+        var caller = request.HttpContext.Caller();
+        if (caller.Grants.Tasks != TaskScope.All)
+        {
+            // Whose task it is decides before any wait: a refused caller must not learn when another's task ends.
+            if (await service.GetAsync(id, cancellationToken: cancellationToken) is not { } before)
+            {
+                return UnknownTask(id);
+            }
+
+            caller.DemandSee(before);
+        }
+
         return await service.GetAsync(id, wait, cancellationToken) is { } task ? TypedResults.Ok(task) : UnknownTask(id);
     }
 
@@ -66,7 +80,8 @@ public static class TaskApi
         }
 
         var limit = api.Limit(request);
-        var items = await index.ListAsync(new TaskQuery(statusFilter, string.IsNullOrEmpty(topic) ? null : topic, string.IsNullOrEmpty(after) ? null : after, limit), cancellationToken);
+        var source = request.HttpContext.Caller().ListedSource();
+        var items = await index.ListAsync(new TaskQuery(statusFilter, string.IsNullOrEmpty(topic) ? null : topic, string.IsNullOrEmpty(after) ? null : after, limit, source), cancellationToken);
         return TypedResults.Ok(new Page<TaskView>(items, items.Count == limit ? items[^1].Id : null));
     }
 
@@ -78,6 +93,8 @@ public static class TaskApi
         {
             return UnknownTask(id);
         }
+
+        request.HttpContext.Caller().DemandCancel(before);
 
         if (before.Status.IsFinal())
         {
@@ -109,6 +126,8 @@ public static class TaskApi
             return;
         }
 
+        context.Caller().DemandSee(task);
+
         var sse = new ServerSentEvents(context);
         var stream = new TaskEventStream(sse, service, id, from);
         try
@@ -125,6 +144,7 @@ public static class TaskApi
 
     private static async Task StreamAllAsync(HttpContext context, TaskEventHub hub, string? topic, CancellationToken cancellationToken)
     {
+        context.Caller().DemandAllTasks("follow every task's events (follow one task at /api/tasks/{id}/events)");
         using var subscription = hub.Subscribe();
         var sse = new ServerSentEvents(context);
         try

@@ -6,6 +6,8 @@ using Stackl.Tasks;
 using Stackl.Tasks.Handlers;
 using Stackl.Tasks.Queries;
 
+using Stackl.Silo.Security;
+
 namespace Stackl.Silo.Dashboard;
 
 /// <summary>Maps the read endpoints the dashboard needs beyond the task and document API: recent figures, reminders, lock queues and handlers.</summary>
@@ -37,6 +39,7 @@ public static class DashboardApi
 
     private static async Task<Ok<IReadOnlyList<ReminderView>>> RemindersAsync(HttpRequest request, ApiRequest api, IReminderTable reminders, ITaskIndex tasks, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        request.HttpContext.Caller().DemandAllTasks("list every unfinished task's deadline");
         var limit = api.Limit(request);
         var now = timeProvider.GetUtcNow();
         var horizon = now + s_reminderHorizon;
@@ -70,6 +73,7 @@ public static class DashboardApi
 
     private static async Task<Ok<IReadOnlyList<LockQueueView>>> LockQueuesAsync(HttpRequest request, ApiRequest api, IDocumentIndex index, TaskService service, CancellationToken cancellationToken)
     {
+        request.HttpContext.Caller().DemandAllTasks("list the tasks waiting for every lock");
         var locks = await index.ListLocksAsync(api.Limit(request), cancellationToken);
         var queues = await Task.WhenAll(locks.Select(async held => new LockQueueView(held.Key, held.Owner, held.LeaseUntil, await service.GetLockWaitersAsync(held.Key, cancellationToken))));
         return TypedResults.Ok<IReadOnlyList<LockQueueView>>(queues);

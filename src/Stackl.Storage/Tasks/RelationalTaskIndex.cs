@@ -30,6 +30,12 @@ internal sealed class RelationalTaskIndex(StorageEngine engine) : ITaskIndex
             parameters.Add(("topic", topic));
         }
 
+        if (query.Source is { } source)
+        {
+            conditions.Add("source = @source");
+            parameters.Add(("source", source));
+        }
+
         if (query.After is { } after)
         {
             conditions.Add("id < @after");

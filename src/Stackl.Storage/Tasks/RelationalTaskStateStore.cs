@@ -2,9 +2,9 @@ using Stackl.Tasks.Execution;
 
 namespace Stackl.Storage.Tasks;
 
-/// <summary>Task grain state in <c>stackl_tasks</c>, with status, topic, times, deadline and silo as indexed columns.</summary>
+/// <summary>Task grain state in <c>stackl_tasks</c>, with status, topic, times, deadline, silo and source as indexed columns.</summary>
 internal sealed class RelationalTaskStateStore(StorageEngine engine)
-    : IndexedGrainStateStore<TaskState>(engine, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at", "deadline", "silo_address"])
+    : IndexedGrainStateStore<TaskState>(engine, "stackl_tasks", "id", ["topic", "subtype", "status", "created_at", "completed_at", "deadline", "silo_address", "source"])
 {
     protected override object?[] ColumnValues(TaskState state) =>
     [
@@ -15,5 +15,6 @@ internal sealed class RelationalTaskStateStore(StorageEngine engine)
         UnixMicros.From(state.Completed),
         state.Submission is null ? null : UnixMicros.From(state.Deadline),
         state.SiloAddress,
+        state.Submission?.Source,
     ];
 }

@@ -8,6 +8,8 @@ namespace Stackl.Tasks.Gateway;
 internal static class GatewayErrors
 {
     public const int BadRequest = 400;
+    public const int Unauthorized = 401;
+    public const int Forbidden = 403;
     public const int NotFound = 404;
     public const int Conflict = 409;
     public const int Unprocessable = 422;
@@ -54,6 +56,8 @@ internal static class GatewayErrors
         {
             case TaskValidationException invalid:
                 return new(Unprocessable, invalid.Code, invalid.Message);
+            case Security.AccessDeniedException denied:
+                return new(Forbidden, Security.AccessDeniedException.Code, denied.Message);
             case SiloUnavailableException or TimeoutException:
                 return new(Unavailable, ErrorCodes.Unavailable, $"{exception.Message} Retry the request.");
             default:

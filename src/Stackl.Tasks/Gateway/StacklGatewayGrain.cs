@@ -7,6 +7,7 @@ using Orleans.Concurrency;
 using Stackl.Contracts;
 using Stackl.Grains.Abstractions;
 using Stackl.Tasks.Queries;
+using Stackl.Tasks.Security;
 
 namespace Stackl.Tasks.Gateway;
 
@@ -25,9 +26,11 @@ internal sealed class StacklGatewayGrain(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<StacklGatewayOptions> options,
+    ApiKeyService keys,
+    AuthPolicy policy,
     ILogger<StacklGatewayGrain> logger) : Grain, IStacklGatewayGrain
 {
-    /// <summary>What document writes record as their producer.</summary>
+    /// <summary>What document writes record as their producer where the cluster is open (an authenticated caller is the source).</summary>
     private const string Source = "cluster-client";
 
     private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement.Clone();
@@ -35,7 +38,7 @@ internal sealed class StacklGatewayGrain(
     private StacklGatewayOptions Options => options.Value;
 
     /// <inheritdoc />
-    public Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan wait) => GuardAsync(nameof(SubmitAsync), async () =>
+    public Task<TaskView> SubmitAsync(TaskSpec spec, TimeSpan wait) => GuardAsync(nameof(SubmitAsync), async caller =>
     {
         if (spec is null)
         {
@@ -48,17 +51,26 @@ internal sealed class StacklGatewayGrain(
             throw GatewayErrors.Invalid($"{(string.IsNullOrEmpty(spec.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
         }
 
-        return await service.SubmitAsync(spec.Payload.ValueKind == JsonValueKind.Undefined ? spec with { Payload = s_emptyObject } : spec, Wait(wait));
+        return await service.SubmitAsync(spec.Payload.ValueKind == JsonValueKind.Undefined ? spec with { Payload = s_emptyObject } : spec, Wait(wait), caller);
     });
 
     /// <inheritdoc />
-    public Task<TaskView> GetAsync(string id, TimeSpan wait) => GuardAsync(nameof(GetAsync), async () =>
-        await service.GetAsync(id, Wait(wait)) ?? throw GatewayErrors.UnknownTask(id));
+    public Task<TaskView> GetAsync(string id, TimeSpan wait) => GuardAsync(nameof(GetAsync), async caller =>
+    {
+        if (caller.Grants.Tasks != TaskScope.All)
+        {
+            // Whose task it is decides before any wait, as in the HTTP API.
+            caller.DemandSee(await service.GetAsync(id) ?? throw GatewayErrors.UnknownTask(id));
+        }
+
+        return await service.GetAsync(id, Wait(wait)) ?? throw GatewayErrors.UnknownTask(id);
+    });
 
     /// <inheritdoc />
-    public Task<TaskView> CancelAsync(string id, TimeSpan wait) => GuardAsync(nameof(CancelAsync), async () =>
+    public Task<TaskView> CancelAsync(string id, TimeSpan wait) => GuardAsync(nameof(CancelAsync), async caller =>
     {
         var before = await service.GetAsync(id) ?? throw GatewayErrors.UnknownTask(id);
+        caller.DemandCancel(before);
         if (before.Status.IsFinal())
         {
             throw new StacklGatewayException(GatewayErrors.Conflict, "task_final", $"Task {id} is already {before.Status}; a final status never changes.");
@@ -74,17 +86,19 @@ internal sealed class StacklGatewayGrain(
     });
 
     /// <inheritdoc />
-    public Task<Page<TaskView>> ListTasksAsync(TaskStatus? status, string? topic, string? after, int? limit) => GuardAsync(nameof(ListTasksAsync), async () =>
+    public Task<Page<TaskView>> ListTasksAsync(TaskStatus? status, string? topic, string? after, int? limit) => GuardAsync(nameof(ListTasksAsync), async caller =>
     {
         var size = Limit(limit);
-        var items = await taskIndex.ListAsync(new TaskQuery(status, string.IsNullOrEmpty(topic) ? null : topic, string.IsNullOrEmpty(after) ? null : after, size));
+        var items = await taskIndex.ListAsync(new TaskQuery(status, string.IsNullOrEmpty(topic) ? null : topic, string.IsNullOrEmpty(after) ? null : after, size, caller.ListedSource()));
         return new Page<TaskView>(items, items.Count == size ? items[^1].Id : null);
     });
 
     /// <inheritdoc />
-    public Task<DocumentView> GetDocumentAsync(string key) => GuardAsync(nameof(GetDocumentAsync), async () =>
+    public Task<DocumentView> GetDocumentAsync(string key) => GuardAsync(nameof(GetDocumentAsync), async caller =>
     {
-        var document = await service.GetDocumentAsync(GatewayErrors.Key(key));
+        var checkedKey = GatewayErrors.Key(key);
+        caller.DemandRead(checkedKey);
+        var document = await service.GetDocumentAsync(checkedKey);
         return document switch
         {
             { Value: not null } => document,
@@ -94,7 +108,7 @@ internal sealed class StacklGatewayGrain(
     });
 
     /// <inheritdoc />
-    public Task<TaskView> PutDocumentAsync(string key, JsonElement value, TimeSpan wait) => GuardAsync(nameof(PutDocumentAsync), () =>
+    public Task<TaskView> PutDocumentAsync(string key, JsonElement value, TimeSpan wait) => GuardAsync(nameof(PutDocumentAsync), caller =>
     {
         var checkedKey = GatewayErrors.Key(key);
         if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
@@ -102,11 +116,11 @@ internal sealed class StacklGatewayGrain(
             throw GatewayErrors.Invalid("The value is JSON null; use DeleteDocumentAsync to delete a document.");
         }
 
-        return SubmitDocumentTaskAsync("put", new JsonObject { ["key"] = checkedKey, ["value"] = JsonNode.Parse(value.GetRawText()) }, wait);
+        return SubmitDocumentTaskAsync(caller, "put", new JsonObject { ["key"] = checkedKey, ["value"] = JsonNode.Parse(value.GetRawText()) }, wait);
     });
 
     /// <inheritdoc />
-    public Task<TaskView> PatchDocumentAsync(string key, JsonElement patch, TimeSpan wait) => GuardAsync(nameof(PatchDocumentAsync), () =>
+    public Task<TaskView> PatchDocumentAsync(string key, JsonElement patch, TimeSpan wait) => GuardAsync(nameof(PatchDocumentAsync), caller =>
     {
         var checkedKey = GatewayErrors.Key(key);
         if (patch.ValueKind != JsonValueKind.Object)
@@ -114,44 +128,47 @@ internal sealed class StacklGatewayGrain(
             throw GatewayErrors.Invalid($"The patch is a JSON {patch.ValueKind.ToString().ToLowerInvariant()}; a merge patch is a JSON object such as {{\"replicas\": 3, \"debug\": null}}.");
         }
 
-        return SubmitDocumentTaskAsync("patch", new JsonObject { ["key"] = checkedKey, ["patch"] = JsonNode.Parse(patch.GetRawText()) }, wait);
+        return SubmitDocumentTaskAsync(caller, "patch", new JsonObject { ["key"] = checkedKey, ["patch"] = JsonNode.Parse(patch.GetRawText()) }, wait);
     });
 
     /// <inheritdoc />
-    public Task<TaskView> DeleteDocumentAsync(string key, TimeSpan wait) => GuardAsync(nameof(DeleteDocumentAsync), () =>
-        SubmitDocumentTaskAsync("delete", new JsonObject { ["key"] = GatewayErrors.Key(key) }, wait));
+    public Task<TaskView> DeleteDocumentAsync(string key, TimeSpan wait) => GuardAsync(nameof(DeleteDocumentAsync), caller =>
+        SubmitDocumentTaskAsync(caller, "delete", new JsonObject { ["key"] = GatewayErrors.Key(key) }, wait));
 
     /// <inheritdoc />
-    public Task<Page<DocumentView>> ListDocumentsAsync(string? prefix, string? after, int? limit) => GuardAsync(nameof(ListDocumentsAsync), async () =>
+    public Task<Page<DocumentView>> ListDocumentsAsync(string? prefix, string? after, int? limit) => GuardAsync(nameof(ListDocumentsAsync), async caller =>
     {
+        caller.DemandReadUnder(string.IsNullOrEmpty(prefix) ? null : prefix);
         var size = Limit(limit);
         var items = await documentIndex.ListAsync(string.IsNullOrEmpty(prefix) ? null : prefix, string.IsNullOrEmpty(after) ? null : after, size);
         return new Page<DocumentView>(items, items.Count == size ? items[^1].Key : null);
     });
 
     /// <inheritdoc />
-    public Task<Page<HistoryEntry>> GetHistoryAsync(string key, long? before, int? limit) => GuardAsync(nameof(GetHistoryAsync), async () =>
+    public Task<Page<HistoryEntry>> GetHistoryAsync(string key, long? before, int? limit) => GuardAsync(nameof(GetHistoryAsync), async caller =>
     {
         var checkedKey = GatewayErrors.Key(key);
+        caller.DemandRead(checkedKey);
         var size = Limit(limit);
         var entries = await documentIndex.HistoryAsync(checkedKey, before, size);
         return new Page<HistoryEntry>(entries, entries.Count == size ? entries[^1].Version.ToString(CultureInfo.InvariantCulture) : null);
     });
 
     /// <inheritdoc />
-    public Task<HistoryEntry> GetDocumentVersionAsync(string key, long version) => GuardAsync(nameof(GetDocumentVersionAsync), async () =>
+    public Task<HistoryEntry> GetDocumentVersionAsync(string key, long version) => GuardAsync(nameof(GetDocumentVersionAsync), async caller =>
     {
         var checkedKey = GatewayErrors.Key(key);
+        caller.DemandRead(checkedKey);
         return await documentIndex.GetVersionAsync(checkedKey, version)
             ?? throw new StacklGatewayException(GatewayErrors.NotFound, ErrorCodes.NotFound, $"Document {checkedKey} has no version {version}; list its versions with GetHistoryAsync.");
     });
 
     /// <inheritdoc />
-    public Task<LockView[]> ListLocksAsync(int? limit) => GuardAsync(nameof(ListLocksAsync), async () =>
-        (await documentIndex.ListLocksAsync(Limit(limit))).ToArray());
+    public Task<LockView[]> ListLocksAsync(int? limit) => GuardAsync(nameof(ListLocksAsync), async caller =>
+        (await documentIndex.ListLocksAsync(Limit(limit))).Where(l => caller.CanRead(l.Key)).ToArray());
 
     /// <inheritdoc />
-    public Task<ClusterView> GetClusterAsync() => GuardAsync(nameof(GetClusterAsync), async () =>
+    public Task<ClusterView> GetClusterAsync() => GuardAsync(nameof(GetClusterAsync), async caller =>
     {
         // As GET /api/cluster answers it (Stackl.Silo's ClusterApi): membership, this silo's activations, task counts.
         var management = grains.GetGrain<IManagementGrain>(0);
@@ -165,10 +182,10 @@ internal sealed class StacklGatewayGrain(
             counts.ToDictionary(c => c.Key.ToString(), c => c.Value));
     });
 
-    private async Task<TaskView> SubmitDocumentTaskAsync(string subtype, JsonObject payload, TimeSpan wait)
+    private async Task<TaskView> SubmitDocumentTaskAsync(StacklPrincipal caller, string subtype, JsonObject payload, TimeSpan wait)
     {
-        var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), Source: Source);
-        return await service.SubmitAsync(spec, Wait(wait));
+        var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), Source: caller.IsAuthenticated ? null : Source);
+        return await service.SubmitAsync(spec, Wait(wait), caller);
     }
 
     /// <summary>The task, or after up to <paramref name="wait"/> the task final (as the HTTP API's answer to <c>?wait=</c>).</summary>
@@ -186,11 +203,11 @@ internal sealed class StacklGatewayGrain(
         _ => throw GatewayErrors.Invalid($"limit is {limit}; use a whole number from 1 to {Options.MaxPageSize}."),
     };
 
-    private async Task<T> GuardAsync<T>(string operation, Func<Task<T>> call)
+    private async Task<T> GuardAsync<T>(string operation, Func<StacklPrincipal, Task<T>> call)
     {
         try
         {
-            return await call();
+            return await call(await GatewayCallers.AuthenticateAsync(keys, policy));
         }
         catch (Exception exception) when (exception is not StacklGatewayException)
         {

@@ -3,6 +3,7 @@ using Orleans.Placement;
 using Stackl.Contracts;
 using Stackl.Grains.Abstractions;
 using Stackl.Tasks.Events;
+using Stackl.Tasks.Security;
 
 namespace Stackl.Tasks.Gateway;
 
@@ -13,7 +14,7 @@ namespace Stackl.Tasks.Gateway;
 /// </remarks>
 [GrainType("task-watch")]
 [PreferLocalPlacement]
-internal sealed class TaskWatchGrain(TaskService service, TaskEventHub hub, TimeProvider timeProvider) : Grain, ITaskWatchGrain
+internal sealed class TaskWatchGrain(TaskService service, TaskEventHub hub, TimeProvider timeProvider, ApiKeyService keys, AuthPolicy policy) : Grain, ITaskWatchGrain
 {
     private static readonly TimeSpan s_shortestKeepAlive = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_longestKeepAlive = TimeSpan.FromMinutes(1);
@@ -97,7 +98,10 @@ internal sealed class TaskWatchGrain(TaskService service, TaskEventHub hub, Time
     {
         try
         {
-            return await service.GetAsync(id) ?? throw GatewayErrors.UnknownTask(id);
+            var caller = await GatewayCallers.AuthenticateAsync(keys, policy);
+            var task = await service.GetAsync(id) ?? throw GatewayErrors.UnknownTask(id);
+            caller.DemandSee(task);
+            return task;
         }
         catch (Exception exception) when (exception is not StacklGatewayException)
         {

@@ -42,4 +42,5 @@ public sealed record StrandedTaskQuery(DateTimeOffset OverdueBefore, IReadOnlyCo
 /// <param name="Topic">Only tasks of this topic.</param>
 /// <param name="After">The cursor: only tasks older than this task id (the previous page's last id).</param>
 /// <param name="Limit">The most tasks returned.</param>
-public sealed record TaskQuery(TaskStatus? Status = null, string? Topic = null, string? After = null, int Limit = 50);
+/// <param name="Source">Only tasks submitted by this principal.</param>
+public sealed record TaskQuery(TaskStatus? Status = null, string? Topic = null, string? After = null, int Limit = 50, string? Source = null);
