@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Orleans.Hosting;
 using Stackl.Grains.Abstractions;
 
@@ -51,7 +52,10 @@ public static class StacklClusterClientExtensions
     /// <remarks>
     /// With <see cref="StacklClusterClientOptions.ConnectionString"/> the gateways are read from the PostgreSQL membership table
     /// the silos keep (Orleans' ADO.NET clustering), every <see cref="StacklClusterClientOptions.GatewayListRefreshPeriod"/>; else the
-    /// static <see cref="StacklClusterClientOptions.Gateways"/> (default <c>127.0.0.1:30000</c>, the embedded silo).
+    /// static <see cref="StacklClusterClientOptions.Gateways"/> (default <c>127.0.0.1:30000</c>, the embedded silo). With
+    /// <see cref="StacklClusterClientOptions.Tls"/> it connects with TLS, as silos with <c>Stackl:Cluster:Tls</c> require. The first
+    /// connection is retried for up to <see cref="StacklClusterClientOptions.ReconnectTimeout"/>; then the host's start fails with a
+    /// <see cref="StacklConnectionException"/>.
     /// </remarks>
     /// <param name="client">The Orleans client builder.</param>
     /// <param name="options">The settings.</param>
@@ -80,6 +84,21 @@ public static class StacklClusterClientExtensions
 
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
+        if (options.Tls is { } tls)
+        {
+            var trusted = tls.TrustedThumbprints();
+            client.UseTls(o =>
+            {
+                o.LocalCertificate = tls.ClientCertificate;
+                o.ClientCertificateMode = tls.ClientCertificate is null ? RemoteCertificateMode.NoCertificate : RemoteCertificateMode.RequireCertificate;
+                o.HandshakeTimeout = tls.HandshakeTimeout;
+
+                // Pinned: a silo's certificate is usually self-signed, and no other certificate may stand in for it.
+                o.RemoteCertificateValidation = (remote, _, _) => trusted.Contains(remote.Thumbprint);
+            });
+        }
+
+        client.Services.AddSingleton<IClientConnectionRetryFilter>(new StacklConnectionRetryFilter(options));
         client.Services.AddStacklWireSerialization();
         return client;
     }

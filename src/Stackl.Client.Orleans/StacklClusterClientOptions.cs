@@ -41,6 +41,9 @@ public sealed class StacklClusterClientOptions
     /// <remarks>A wait with a timeout also stops retrying when its timeout ends.</remarks>
     public TimeSpan ReconnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>TLS to the gateways, for silos that set <c>Stackl:Cluster:Tls</c>. Default: null, plain TCP.</summary>
+    public StacklClusterTlsOptions? Tls { get; set; }
+
     /// <summary>The clock that measures waits. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -76,5 +79,6 @@ public sealed class StacklClusterClientOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        Tls?.Validate();
     }
 }

@@ -8,6 +8,7 @@ using Stackl.Silo.Api;
 using Stackl.Silo.Dashboard;
 using Stackl.Silo.Metrics;
 using Stackl.Silo.Security;
+using Stackl.Silo.Transport;
 using Stackl.Storage;
 using Stackl.Tasks;
 
@@ -32,6 +33,7 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
 });
 builder.Services.Configure<Stackl.Tasks.Gateway.StacklGatewayOptions>(builder.Configuration.GetSection(ApiOptions.SectionName)); // cluster clients get the API's limits
 builder.AddStacklAuth(clustered: storage.IsPostgres);
+builder.UseStacklKestrel(); // Stackl:Kestrel limits, Stackl:Tls certificate for https:// addresses
 builder.UseOrleans(silo =>
 {
     var (siloPort, gatewayPort) = siloSettings.ResolvePorts();
@@ -39,6 +41,7 @@ builder.UseOrleans(silo =>
     {
         // Silos started on the same database with the same cluster id form one cluster through Orleans' membership table.
         silo.UseStacklPostgresClustering(storage.ConnectionString!);
+        silo.UseStacklClusterTls(builder.Configuration); // TLS on the silo and gateway ports when Stackl:Cluster:Tls:CertificatePath is set
         silo.UseStacklKubernetesHostingWhenInPod();
         silo.Configure<ClusterOptions>(o =>
         {
