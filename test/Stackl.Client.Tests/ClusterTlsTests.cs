@@ -32,7 +32,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IDisposable
         await using var second = await SiloProcess.StartPostgresAsync(connectionString, clusterId, "tls-b", "tls-b start", tls);
 
         // Both Active means their probes (silo-to-silo messages) crossed the TLS connections both ways.
-        using (var http = new StacklClient(first.BaseAddress))
+        using (var http = first.Client())
         {
             await Eventually.ValueAsync(
                 "the two TLS silos are Active in /api/cluster",
@@ -49,6 +49,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IDisposable
             o.ClusterId = clusterId;
             o.ConnectionString = connectionString;
             o.Tls = new StacklClusterTlsOptions { ClientCertificate = certificate };
+            o.ApiKey = TestKeys.Admin;
         }))
         {
             var task = await host.Client.SubmitAsync(TestJson.Echo("""{"over":"tls"}"""), wait: TimeSpan.FromSeconds(20));
@@ -77,6 +78,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IDisposable
                 o.ClusterId = clusterId;
                 o.ConnectionString = connectionString;
                 o.Tls = tls;
+                o.ApiKey = TestKeys.Admin;
                 o.ReconnectTimeout = TimeSpan.FromSeconds(5);
             });
             await host.Client.GetClusterAsync();
