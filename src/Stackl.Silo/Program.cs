@@ -113,6 +113,7 @@ app.MapTaskApi();
 app.MapDocumentApi();
 app.MapClusterApi();
 app.MapKeysApi();
+app.MapSessionApi();
 app.MapDashboard();
 app.MapOrleansDashboard(routePrefix: "/orleans");
 app.Lifetime.ApplicationStarted.Register(() =>

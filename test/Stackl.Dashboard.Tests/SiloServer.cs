@@ -23,6 +23,9 @@ public sealed class SiloServer : IAsyncDisposable
 
     public static SiloServer Start() => new();
 
+    /// <summary>Starts a silo that requires credentials, with the test run's admin key (<see cref="TestKeys.Admin"/>) as its first key.</summary>
+    public static SiloServer StartSecured() => new(("Stackl:Auth:Mode", "Required"), TestKeys.BootstrapSetting);
+
     /// <summary>Starts a silo of the PostgreSQL cluster on <paramref name="connectionString"/>: silos started on one database form one cluster.</summary>
     public static SiloServer StartInCluster(string connectionString, string name) => new(
         ("Stackl:Storage:Provider", "postgres"),

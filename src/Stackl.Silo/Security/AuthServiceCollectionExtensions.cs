@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Stackl.Tasks.Security;
 
@@ -7,15 +8,39 @@ namespace Stackl.Silo.Security;
 /// <summary>Adds and switches on authentication for the silo host.</summary>
 internal static class AuthServiceCollectionExtensions
 {
-    /// <summary>Binds <c>Stackl:Auth</c>, registers the policy for this host's mode and the API key scheme.</summary>
+    /// <summary>How long a dashboard session lasts without use.</summary>
+    private static readonly TimeSpan s_sessionIdle = TimeSpan.FromHours(8);
+
+    /// <summary>Binds <c>Stackl:Auth</c>, registers the policy for this host's mode, the API key scheme and the dashboard's session cookie.</summary>
     /// <param name="builder">The host builder.</param>
     /// <param name="clustered">True in cluster (PostgreSQL) mode.</param>
     public static WebApplicationBuilder AddStacklAuth(this WebApplicationBuilder builder, bool clustered)
     {
         builder.Services.Configure<StacklAuthOptions>(builder.Configuration.GetSection(StacklAuthOptions.SectionName));
         builder.Services.AddSingleton(sp => new AuthPolicy(sp.GetRequiredService<IOptions<StacklAuthOptions>>(), clustered));
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        builder.Services.AddAuthentication(StacklAuthSchemes.Default)
+            .AddPolicyScheme(StacklAuthSchemes.Default, "Stackl", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(StacklAuthSchemes.ApiKey, configureOptions: null)
+            .AddCookie(StacklAuthSchemes.Session, o =>
+            {
+                o.Cookie.Name = "stackl_session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = s_sessionIdle;
+                o.SlidingExpiration = true;
+
+                // An API answers, it does not redirect to a login page.
+                o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
+            });
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = SessionApi.AntiforgeryHeader;
+            o.Cookie.Name = "stackl_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
         builder.Services.AddHostedService<AdminKeyBootstrap>(); // before UseOrleans and the web server: the key exists before the first request
         return builder;
     }
@@ -27,5 +52,26 @@ internal static class AuthServiceCollectionExtensions
         app.UseAuthentication();
         app.UseMiddleware<AuthGate>();
         return app;
+    }
+
+    /// <summary>A bearer token goes to the key scheme; without one, the session cookie decides.</summary>
+    private static string SelectScheme(HttpContext context) =>
+        BearerToken.Of(context.Request) is not null ? StacklAuthSchemes.ApiKey : StacklAuthSchemes.Session;
+
+    /// <summary>A session ends with its key: a revoked key's sessions are refused within the key cache duration.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyService>();
+        if (context.Principal?.FindFirst(StacklAuthSchemes.KeyIdClaim)?.Value is not { } keyId || !await keys.IsActiveAsync(keyId, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(StacklAuthSchemes.Session);
+        }
+    }
+
+    private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
     }
 }

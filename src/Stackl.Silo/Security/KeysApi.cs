@@ -83,16 +83,7 @@ public static class KeysApi
             name = caller.Name,
             role = caller.Role,
             authenticated = caller.IsAuthenticated,
-            grants = new
-            {
-                submit = caller.Grants.Submit,
-                read = caller.Grants.Read,
-                write = caller.Grants.Write,
-                tasks = caller.Grants.Tasks.ToString(),
-                cancel = caller.Grants.Cancel.ToString(),
-                restore = caller.Grants.Restore,
-                admin = caller.Grants.Admin,
-            },
+            grants = GrantsView.Of(caller),
         });
     }
 }

@@ -30,27 +30,17 @@ public sealed class ApiKeyService(IApiKeyStore store, RoleCatalog roles, IOption
             return null;
         }
 
-        ApiKeyRecord? record;
-        if (_cache.TryGetValue(id, out var cached) && time.GetElapsedTime(cached.ReadAt) < options.Value.KeyCacheDuration)
-        {
-            record = cached.Record;
-        }
-        else
-        {
-            record = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-            if (record is null)
-            {
-                _cache.TryRemove(id, out _);
-                return null;
-            }
-
-            _cache[id] = (record, time.GetTimestamp());
-        }
-
-        return record.Revoked is null && ApiKeyFormat.Verify(record.Salt, record.Hash, secret) && roles.Find(record.Role) is { } grants
+        var record = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        return record is { Revoked: null } && ApiKeyFormat.Verify(record.Salt, record.Hash, secret) && roles.Find(record.Role) is { } grants
             ? new StacklPrincipal(record.Name, record.Role, grants)
             : null;
     }
+
+    /// <summary>True while the key with this id exists, is not revoked and has a role that exists (a session opened with it stays valid).</summary>
+    /// <param name="id">The key's public id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<bool> IsActiveAsync(string id, CancellationToken cancellationToken = default) =>
+        await ReadAsync(id, cancellationToken).ConfigureAwait(false) is { Revoked: null } record && roles.Find(record.Role) is not null;
 
     /// <summary>Creates a key and returns it with its secret, which is not stored; null when a key with this name exists.</summary>
     /// <exception cref="TaskValidationException">The name or the role is invalid.</exception>
@@ -114,6 +104,27 @@ public sealed class ApiKeyService(IApiKeyStore store, RoleCatalog roles, IOption
 
         var stored = await store.InsertAsync(NewRecord(id, key, BootstrapName, BuiltInRoles.Admin, BootstrapCreator), onlyIfNoneExists: true, cancellationToken).ConfigureAwait(false);
         return stored && configured is null ? key : null;
+    }
+
+    /// <summary>The key as this silo last read it, within the cache duration; unknown ids are read every time.</summary>
+    private async Task<ApiKeyRecord?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(id, out var cached) && time.GetElapsedTime(cached.ReadAt) < options.Value.KeyCacheDuration)
+        {
+            return cached.Record;
+        }
+
+        var record = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            _cache.TryRemove(id, out _);
+        }
+        else
+        {
+            _cache[id] = (record, time.GetTimestamp());
+        }
+
+        return record;
     }
 
     private ApiKeyRecord NewRecord(string id, string key, string name, string role, string createdBy)

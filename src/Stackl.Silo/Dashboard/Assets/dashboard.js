@@ -27,7 +27,7 @@
   };
 
   const view = document.getElementById('view');
-  const shared = { handlers: [], cluster: null, clockSkewMs: 0, feed: [] };
+  const shared = { handlers: [], cluster: null, clockSkewMs: 0, feed: [], session: null };
   let current = null;
 
   // ---------------------------------------------------------------- small helpers
@@ -80,13 +80,87 @@
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(options.json);
     }
+    // A session's changes carry its anti-forgery token; the session cookie itself is HttpOnly and never read here.
+    const method = (init.method || 'GET').toUpperCase();
+    if (method !== 'GET' && shared.session && shared.session.antiforgeryToken) init.headers['X-CSRF-TOKEN'] = shared.session.antiforgeryToken;
     const response = await fetch(path, init);
     const text = await response.text();
     const body = text ? JSON.parse(text) : null;
+    if (response.status === 401 && path !== '/auth/session') showSignIn('Your session ended (signed out, expired, or its key was revoked). Sign in again.');
     if (!response.ok) {
       throw new ApiError(response.status, (body && (body.detail || body.title)) || `${response.status} ${response.statusText}`);
     }
     return body;
+  }
+
+  // ---------------------------------------------------------------- who is signed in, and what they may do
+
+  /** A grant pattern: exact, or a prefix when it ends in '*'. */
+  function grantMatches(patterns, value) {
+    return (patterns || []).some((p) => (p.endsWith('*') ? value.startsWith(p.slice(0, -1)) : value === p));
+  }
+
+  const may = {
+    submit: () => grants().submit.length > 0,
+    write: (key) => (key === undefined ? grants().write.length > 0 : grantMatches(grants().write, key)),
+    restore: (key) => grants().restore && may.write(key),
+    cancel: (task) => grants().cancel === 'All' || (grants().cancel === 'Own' && shared.session && task.source === shared.session.name),
+    allTasks: () => grants().tasks === 'All',
+  };
+
+  function grants() {
+    // Without an answer from /auth/session the page shows every control: the silo refuses what the caller may not do.
+    return (shared.session && shared.session.grants) || { submit: ['*'], read: ['*'], write: ['*'], tasks: 'All', cancel: 'All', restore: true, admin: false };
+  }
+
+  /** Marks the page with what the caller may do, so controls it may not use are not shown (the server refuses them anyway). */
+  function applyGrants() {
+    document.body.classList.toggle('can-submit', may.submit());
+    document.body.classList.toggle('can-write', may.write());
+    const box = document.getElementById('session');
+    if (!shared.session || !shared.session.authenticated) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    box.replaceChildren(
+      h('span', { id: 'session-name', text: `${shared.session.name} (${shared.session.role})` }),
+      h('button', { id: 'sign-out', onclick: signOut }, 'Sign out'));
+  }
+
+  async function signOut() {
+    await fetch('/auth/session', { method: 'DELETE' });
+    location.reload();
+  }
+
+  /** The sign-in page: the key goes to the silo once, which answers with an HttpOnly session cookie. */
+  function showSignIn(reason) {
+    if (document.getElementById('signin')) return;
+    if (current && current.unmount) current.unmount();
+    current = null;
+    document.body.classList.add('signed-out');
+    const keyInput = h('input', { type: 'password', id: 'signin-key', autocomplete: 'off', placeholder: 'stk_…', required: true, size: 60 });
+    const problem = h('p', { class: 'error-box', id: 'signin-error', hidden: true });
+    view.replaceChildren(h('section', { class: 'panel signin', id: 'signin' },
+      h('h1', { text: 'Sign in' }),
+      h('p', { class: 'muted', text: reason || 'This silo requires credentials. Sign in with an API key (an administrator creates one with: stackl keys create --name <you> --role reader).' }),
+      h('form', {
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const response = await fetch('/auth/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key: keyInput.value.trim() }) });
+          if (response.ok) {
+            location.reload();
+            return;
+          }
+          const body = await response.json().catch(() => null);
+          problem.textContent = (body && body.detail) || `${response.status} ${response.statusText}`;
+          problem.hidden = false;
+        },
+      },
+      h('label', {}, 'API key', keyInput),
+      h('div', { class: 'toolbar', style: 'margin-top:8px' }, h('button', { type: 'submit', class: 'primary', id: 'signin-button' }, 'Sign in'))),
+      problem));
+    keyInput.focus();
   }
 
   function documentPath(key) {
@@ -259,7 +333,7 @@
       document: ['Write a document', 'PUT demo/greeting: a document/put task makes a new version.'],
     };
     return which.map((name, index) => h('button', {
-      class: index === 0 ? 'primary' : '',
+      class: index === 0 ? 'primary needs-submit' : 'needs-submit',
       title: labels[name][1],
       dataset: { try: name },
       onclick: (event) => {
@@ -274,6 +348,12 @@
   function connectEvents() {
     const live = document.getElementById('live');
     const liveText = document.getElementById('live-text');
+    if (!may.allTasks()) {
+      live.className = 'live off';
+      liveText.textContent = 'No live events for this role';
+      live.title = 'Following every task (/api/events) needs the grant Tasks = All; pages still load when opened.';
+      return;
+    }
     const source = new EventSource('/api/events');
     let lost = false;
     source.onopen = () => {
@@ -648,7 +728,7 @@
     append(root, [
       h('div', { class: 'page-head' },
         h('div', {}, h('h1', { text: 'Tasks' }), h('p', { class: 'muted', text: 'Newest first. Rows change as tasks run; click one for its timeline, logs and result.' })),
-        h('button', { class: 'primary', id: 'open-submit', onclick: toggleForm }, 'Submit a task')),
+        h('button', { class: 'primary needs-submit', id: 'open-submit', onclick: toggleForm }, 'Submit a task')),
       formSlot,
       h('section', { class: 'panel' },
         h('div', { class: 'toolbar', style: 'margin-bottom:10px' },
@@ -778,7 +858,7 @@
 
     function render() {
       const final = FINAL.has(task.status);
-      const cancel = h('button', {
+      const cancel = !may.cancel(task) ? null : h('button', {
         class: 'danger',
         id: 'cancel-task',
         disabled: final,
@@ -861,7 +941,7 @@
     const valueInput = h('textarea', { id: 'new-value', spellcheck: 'false' });
     valueInput.value = pretty({ replicas: 2, region: 'eu-west' });
     const writeForm = h('form', {
-      class: 'panel',
+      class: 'panel needs-write',
       onsubmit: async (event) => {
         event.preventDefault();
         let value;
@@ -1066,7 +1146,7 @@
           h('td', {}, picker('to', entry.version === toVersion, () => { toVersion = entry.version; render(doc); })),
           h('td', {}, entry.version === newest.version
             ? h('span', { class: 'muted small', text: 'current' })
-            : h('button', { class: 'restore', dataset: { restore: entry.version }, title: `Submit document/restore {key, version: ${entry.version}}: a task that commits this value as a new version`, onclick: () => restore(entry.version) }, `Restore v${entry.version}`))))));
+            : !may.restore(key) ? null : h('button', { class: 'restore', dataset: { restore: entry.version }, title: `Submit document/restore {key, version: ${entry.version}}: a task that commits this value as a new version`, onclick: () => restore(entry.version) }, `Restore v${entry.version}`))))));
       const from = history.find((entry) => entry.version === fromVersion) || newest;
       const to = history.find((entry) => entry.version === toVersion) || newest;
       content.replaceChildren(
@@ -1081,7 +1161,7 @@
           h('section', { class: 'panel' },
             h('h2', { text: 'Current value' }),
             h('pre', { class: 'json', id: 'current-value', text: doc ? pretty(doc.value) : '(deleted)' })),
-          h('section', { class: 'panel' },
+          h('section', { class: 'panel', hidden: !may.write(key) },
             h('h2', { text: 'Write a new value' }),
             editor,
             h('div', { class: 'toolbar', style: 'margin-top:8px' }, h('button', {
@@ -1303,6 +1383,16 @@
   }
 
   async function start() {
+    try {
+      shared.session = await api('/auth/session');
+    } catch {
+      shared.session = null;
+    }
+    if (shared.session && shared.session.required && !shared.session.authenticated) {
+      showSignIn();
+      return;
+    }
+    applyGrants();
     try {
       shared.handlers = await api('/api/handlers');
     } catch {
