@@ -19,6 +19,8 @@ namespace Stackl.Contracts;
 /// <param name="Deadline">When it times out.</param>
 /// <param name="Logs">Its log lines (while it runs, also the lines its handler wrote since its last write).</param>
 /// <param name="Silo">The name of the silo that runs it, or ran it last (null for tasks stored before silos were recorded).</param>
+/// <param name="CancelledBy">Who asked to cancel it (a principal's name, <c>anonymous</c> on an open silo), or null when no one did.</param>
+/// <param name="CancelRequested">When the cancel that rolled it back was asked for.</param>
 public sealed record TaskView(
     string Id,
     string Topic,
@@ -35,4 +37,6 @@ public sealed record TaskView(
     DateTimeOffset? Completed,
     DateTimeOffset Deadline,
     IReadOnlyList<TaskLogLine> Logs,
-    string? Silo = null);
+    string? Silo = null,
+    string? CancelledBy = null,
+    DateTimeOffset? CancelRequested = null);

@@ -105,6 +105,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 
 var app = builder.Build();
+app.UseStacklAuditTrail();
 app.UseExceptionHandler();
 app.UseStacklAuth();
 app.MapOpenApi();

@@ -175,8 +175,18 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
     /// <remarks>Cancel starts the rollback; the task becomes <c>Cancelled</c> when the rollback ends. A task already committing completes.</remarks>
     /// <param name="id">The task id.</param>
     /// <param name="cancellationToken">Cancels the wait for the answer.</param>
-    public async Task<TaskView?> CancelAsync(string id, CancellationToken cancellationToken = default) =>
-        TaskId.IsWellFormed(id) ? await grains.GetGrain<ITaskGrain>(id).CancelAsync().WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+    public Task<TaskView?> CancelAsync(string id, CancellationToken cancellationToken = default) => CancelAsync(id, StacklPrincipal.Anonymous, cancellationToken);
+
+    /// <summary>Cancels as <see cref="CancelAsync(string, CancellationToken)"/> does, recording <paramref name="caller"/> as who asked.</summary>
+    /// <remarks>The caller's right to cancel is the entry point's to check (it needs the task's source first).</remarks>
+    /// <param name="id">The task id.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the wait for the answer.</param>
+    public async Task<TaskView?> CancelAsync(string id, StacklPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return TaskId.IsWellFormed(id) ? await grains.GetGrain<ITaskGrain>(id).CancelAsync(caller.Name).WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+    }
 
     /// <summary>Reads a document's committed value (version 0 and a null value when it does not exist).</summary>
     /// <exception cref="TaskValidationException">The key is malformed.</exception>

@@ -53,8 +53,8 @@ public sealed class ClusterClientAuthTests : IAsyncLifetime
     [Fact]
     public async Task ClusterClient_WithAKey_HasItsRolesGrantsAndIsTheSource()
     {
-        var producerKey = (await _admin.CreateKeyAsync("cluster-producer", "producer")).Key;
-        var readerKey = (await _admin.CreateKeyAsync("cluster-reader", "reader")).Key;
+        var producerKey = TestSecrets.Register((await _admin.CreateKeyAsync("cluster-producer", "producer")).Key);
+        var readerKey = TestSecrets.Register((await _admin.CreateKeyAsync("cluster-reader", "reader")).Key);
         await using var producer = await ClusterClientHost.StartAsync(o =>
         {
             o.Gateways.Add(Gateway);
@@ -93,7 +93,7 @@ public sealed class ClusterClientAuthTests : IAsyncLifetime
     {
         var created = await CliRunner.RunAsync(_silo.BaseAddress, "--api-key", TestKeys.Admin, "keys", "create", "--name", "ci-bot", "--role", "producer");
         Assert.True(created.ExitCode == 0, created.ToString());
-        var key = created.Out.Trim();
+        var key = TestSecrets.Register(created.Out.Trim());
         Assert.StartsWith("stk_", key, StringComparison.Ordinal);
         Assert.Contains("shown this once", created.Err, StringComparison.Ordinal);
 

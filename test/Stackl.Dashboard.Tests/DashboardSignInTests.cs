@@ -114,6 +114,10 @@ public sealed class DashboardSignInTests(BrowserFixture browser) : IAsyncLifetim
         await _page.ClickAsync("#cancel-task");
         await Expect(_page.Locator("#task-status")).ToHaveTextAsync("Cancelled");
 
+        // The timeline says who submitted the task and who cancelled it.
+        await Expect(_page.Locator("#timeline-submitted")).ToContainTextAsync("Submitted by admin");
+        await Expect(_page.Locator("#timeline-cancelled")).ToContainTextAsync("Cancel asked by olga");
+
         await _page.ClickAsync("#sign-out");
         await Expect(_page.Locator("#signin")).ToBeVisibleAsync();
         Assert.Empty(_pageErrors);
@@ -144,7 +148,7 @@ public sealed class DashboardSignInTests(BrowserFixture browser) : IAsyncLifetim
     {
         using var response = await _admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new { name, role });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.CreatedApiKey))!.Key;
+        return TestSecrets.Register((await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.CreatedApiKey))!.Key);
     }
 
     private async Task<string> RunAsync(string json, bool wait = true)

@@ -1,8 +1,10 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Stackl.Testing.Databases;
 
 namespace Stackl.Testing;
@@ -48,6 +50,7 @@ public sealed class WebSilo : IAsyncDisposable
                 web.UseSetting(key, value);
             }
 
+            web.ConfigureLogging(logging => logging.AddProvider(Log));
             if (services is not null)
             {
                 web.ConfigureServices(services);
@@ -94,6 +97,9 @@ public sealed class WebSilo : IAsyncDisposable
     /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234/</c> (a placeholder address when not on real HTTP).</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>Every line the silo logged (Information and above).</summary>
+    public MemoryLoggerProvider Log { get; } = new();
+
     /// <summary>The silo's services.</summary>
     public IServiceProvider Services => _factory.Services;
 
@@ -130,5 +136,11 @@ public sealed class WebSilo : IAsyncDisposable
         Http.Dispose();
         await _factory.DisposeAsync().ConfigureAwait(false);
         _database.Dispose();
+
+        // Secrets never reach a log: the test that leaked one fails here.
+        if (TestSecrets.FindIn(Log.Lines) is { } leak)
+        {
+            throw new InvalidOperationException($"A secret appeared in the silo's log: {leak}");
+        }
     }
 }

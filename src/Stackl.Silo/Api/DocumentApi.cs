@@ -121,7 +121,9 @@ public static class DocumentApi
         var caller = request.HttpContext.Caller();
         var source = caller.IsAuthenticated ? null : "http";
         var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), null, timeout, TaskApi.IdempotencyKey(request), source);
-        return TaskApi.Answer(await service.SubmitAsync(spec, wait, caller, cancellationToken));
+        var task = await service.SubmitAsync(spec, wait, caller, cancellationToken);
+        AuditTrail.Target(request.HttpContext, $"{payload["key"]} (task {task.Id})");
+        return TaskApi.Answer(task);
     }
 
     /// <summary>A key from the URL: malformed keys are a 400 (the path is the request's shape, not its content).</summary>

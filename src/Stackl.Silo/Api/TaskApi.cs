@@ -48,7 +48,10 @@ public static class TaskApi
     {
         var wait = api.Wait(request);
         var spec = ParseSpec(await api.ReadJsonAsync(request, cancellationToken), IdempotencyKey(request));
-        return Answer(await service.SubmitAsync(spec, wait, request.HttpContext.Caller(), cancellationToken));
+        AuditTrail.Target(request.HttpContext, $"{spec.Topic}/{spec.Subtype}");
+        var task = await service.SubmitAsync(spec, wait, request.HttpContext.Caller(), cancellationToken);
+        AuditTrail.Target(request.HttpContext, $"task {task.Id} ({spec.Topic}/{spec.Subtype})");
+        return Answer(task);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, ApiRequest api, TaskService service, CancellationToken cancellationToken)
@@ -101,7 +104,7 @@ public static class TaskApi
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "task_final", $"Task {id} is already {before.Status}; a final status never changes.");
         }
 
-        var after = await service.CancelAsync(id, cancellationToken) ?? before;
+        var after = await service.CancelAsync(id, request.HttpContext.Caller(), cancellationToken) ?? before;
         if (after.Status == TaskStatus.Running || (after.Status.IsFinal() && after.Status != TaskStatus.Cancelled))
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "task_committing", $"Task {id} had already decided to commit and cannot be cancelled; it completes. Its status is {after.Status}.");

@@ -45,6 +45,14 @@ internal static class AuthServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Records every state-changing request in the audit trail (see <see cref="AuditTrail"/>); call it first, before the exception handler.</summary>
+    /// <param name="app">The application.</param>
+    public static WebApplication UseStacklAuditTrail(this WebApplication app)
+    {
+        app.UseMiddleware<AuditTrail>();
+        return app;
+    }
+
     /// <summary>Authenticates every request and gates <c>/api</c> and <c>/orleans</c> (see <see cref="AuthGate"/>).</summary>
     /// <param name="app">The application.</param>
     public static WebApplication UseStacklAuth(this WebApplication app)

@@ -27,6 +27,7 @@ public static class KeysApi
         caller.DemandAdmin();
         var body = await api.ReadJsonAsync(context.Request, cancellationToken);
         var request = ParseRequest(body);
+        AuditTrail.Target(context, $"key {request.Name} ({request.Role})");
         var created = await service.CreateAsync(request.Name, request.Role, caller.Name, cancellationToken);
         return created is null
             ? ApiProblems.Problem(StatusCodes.Status409Conflict, "key_exists", $"A key named '{request.Name}' exists (revoked keys keep their names); choose another name.")

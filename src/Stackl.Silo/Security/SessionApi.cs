@@ -61,6 +61,8 @@ public static class SessionApi
             StacklAuthSchemes.Session);
         var user = new ClaimsPrincipal(identity);
         await context.SignInAsync(StacklAuthSchemes.Session, user);
+        context.Features.Set(principal);
+        AuditTrail.Target(context, $"session of key {keyId}");
 
         // The anti-forgery token is bound to the signed-in identity: make it for the session just opened.
         context.User = user;

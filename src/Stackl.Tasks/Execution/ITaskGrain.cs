@@ -31,5 +31,6 @@ public interface ITaskGrain : IGrainWithStringKey
     Task<TaskView?> WaitAsync(TimeSpan wait);
 
     /// <summary>Cancels the task unless it is final or already committing; returns the task (null when unknown).</summary>
-    Task<TaskView?> CancelAsync();
+    /// <param name="requestedBy">Who asks (a principal's name), recorded with the task.</param>
+    Task<TaskView?> CancelAsync(string? requestedBy);
 }

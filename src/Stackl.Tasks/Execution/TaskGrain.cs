@@ -189,7 +189,7 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public async Task<TaskView?> CancelAsync()
+    public async Task<TaskView?> CancelAsync(string? requestedBy)
     {
         if (!state.RecordExists)
         {
@@ -199,6 +199,8 @@ internal sealed class TaskGrain(
 
         if (!IsFinal && !Current.Committing && !_onePhaseInFlight)
         {
+            Current.CancelledBy = requestedBy;
+            Current.CancelRequested = TimeProvider.GetUtcNow();
             await BeginRollbackAsync(TaskStatus.Cancelled, new TaskError(ErrorCodes.Cancelled, "The task was cancelled before it committed; nothing was changed."));
         }
 

@@ -95,6 +95,12 @@ public sealed class TaskState
     /// <summary>The address of the silo incarnation that runs the task (Orleans' parsable silo address); the deadline sweep wakes a task whose silo has left the cluster.</summary>
     public string? SiloAddress { get; set; }
 
+    /// <summary>Who asked to cancel the task (recorded when the cancel started its rollback).</summary>
+    public string? CancelledBy { get; set; }
+
+    /// <summary>When that cancel was asked for.</summary>
+    public DateTimeOffset? CancelRequested { get; set; }
+
     /// <summary>Revert actions in the order they were registered.</summary>
     public List<RevertRecord> Reverts { get; set; } = [];
 
@@ -137,6 +143,8 @@ public sealed class TaskState
             Completed,
             Deadline,
             includeLogs ? [.. Logs, .. unstoredLogs ?? []] : [],
-            Silo);
+            Silo,
+            CancelledBy,
+            CancelRequested);
     }
 }

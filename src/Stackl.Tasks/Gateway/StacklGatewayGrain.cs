@@ -28,12 +28,15 @@ internal sealed class StacklGatewayGrain(
     IOptions<StacklGatewayOptions> options,
     ApiKeyService keys,
     AuthPolicy policy,
+    ILoggerFactory loggers,
     ILogger<StacklGatewayGrain> logger) : Grain, IStacklGatewayGrain
 {
     /// <summary>What document writes record as their producer where the cluster is open (an authenticated caller is the source).</summary>
     private const string Source = "cluster-client";
 
     private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private readonly ILogger _audit = loggers.CreateLogger(AuditLog.Category);
 
     private StacklGatewayOptions Options => options.Value;
 
@@ -76,7 +79,7 @@ internal sealed class StacklGatewayGrain(
             throw new StacklGatewayException(GatewayErrors.Conflict, "task_final", $"Task {id} is already {before.Status}; a final status never changes.");
         }
 
-        var after = await service.CancelAsync(id) ?? before;
+        var after = await service.CancelAsync(id, caller) ?? before;
         if (after.Status == TaskStatus.Running || (after.Status.IsFinal() && after.Status != TaskStatus.Cancelled))
         {
             throw new StacklGatewayException(GatewayErrors.Conflict, "task_committing", $"Task {id} had already decided to commit and cannot be cancelled; it completes. Its status is {after.Status}.");
@@ -205,11 +208,15 @@ internal sealed class StacklGatewayGrain(
 
     private async Task<T> GuardAsync<T>(string operation, Func<StacklPrincipal, Task<T>> call)
     {
+        StacklPrincipal? caller = null;
         try
         {
-            return await call(await GatewayCallers.AuthenticateAsync(keys, policy));
+            caller = await GatewayCallers.AuthenticateAsync(keys, policy);
+            var result = await call(caller);
+            Audit(operation, caller, result, 200);
+            return result;
         }
-        catch (Exception exception) when (exception is not StacklGatewayException)
+        catch (Exception exception)
         {
             var failure = GatewayErrors.Translate(exception, out var unexpected);
             if (unexpected)
@@ -217,7 +224,18 @@ internal sealed class StacklGatewayGrain(
                 TasksLog.GatewayCallFailed(logger, exception, operation);
             }
 
+            Audit<T>(operation, caller, default, failure.StatusCode);
             throw failure;
+        }
+    }
+
+    /// <summary>Writes the audit event of a state-changing call, as the HTTP API's audit trail does.</summary>
+    private void Audit<T>(string operation, StacklPrincipal? caller, T? result, int status)
+    {
+        if (operation is nameof(SubmitAsync) or nameof(CancelAsync) or nameof(PutDocumentAsync) or nameof(PatchDocumentAsync) or nameof(DeleteDocumentAsync))
+        {
+            var target = result is TaskView task ? $"task {task.Id} ({task.Topic}/{task.Subtype})" : "-";
+            AuditLog.Write(_audit, caller?.Name ?? "unauthenticated", $"cluster-client {operation}", target, AuditLog.OutcomeOf(status), status);
         }
     }
 }

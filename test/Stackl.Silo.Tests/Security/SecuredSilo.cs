@@ -47,6 +47,9 @@ public sealed class SecuredSilo : IAsyncLifetime
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
+    /// <summary>Every line the silo logged so far.</summary>
+    public IReadOnlyCollection<string> LogLines => _silo.Log.Lines;
+
     /// <summary>The key of <paramref name="role"/> (named <c>&lt;role&gt;-key</c>); null for an anonymous caller.</summary>
     public string? KeyOf(string? role) => role is null ? null : _keys[role];
 
@@ -58,7 +61,7 @@ public sealed class SecuredSilo : IAsyncLifetime
     {
         using var response = await SendAsync("admin", HttpMethod.Post, "/api/keys", $$"""{"name":"{{name}}","role":"{{role}}"}""");
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"creating key {name} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.CreatedApiKey))!.Key;
+        return TestSecrets.Register((await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.CreatedApiKey))!.Key);
     }
 
     /// <summary>Sends a request as <paramref name="role"/> (null: no credentials).</summary>

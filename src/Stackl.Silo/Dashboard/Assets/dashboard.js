@@ -840,10 +840,12 @@
     function timeline() {
       const created = new Date(task.created).getTime();
       const offset = (iso) => `+${fmtDuration(new Date(iso).getTime() - created)}`;
-      const items = [h('li', { class: 'st' }, h('span', { class: 'when', text: fmtTime(task.created) }), 'Accepted and stored ', h('span', { class: 'muted small', text: `(deadline ${fmtTime(task.deadline)})` }))];
+      const items = [h('li', { class: 'st', id: 'timeline-submitted' }, h('span', { class: 'when', text: fmtTime(task.created) }), task.source ? `Submitted by ${task.source}, accepted and stored ` : 'Accepted and stored ', h('span', { class: 'muted small', text: `(deadline ${fmtTime(task.deadline)})` }))];
       if (task.started) items.push(h('li', { class: 'st' }, h('span', { class: 'when', text: offset(task.started) }), task.documents.length ? `Started: locking ${task.documents.join(', ')} in key order, then running ${task.topic}/${task.subtype}` : `Started: running ${task.topic}/${task.subtype}`));
       const logs = task.logs.length ? task.logs : liveLogs;
-      logs.forEach((line) => items.push(h('li', {}, h('span', { class: 'when', text: offset(line.at) }), h('span', { class: 'mono', text: line.message }))));
+      const entries = logs.map((line) => ({ at: line.at, item: h('li', {}, h('span', { class: 'when', text: offset(line.at) }), h('span', { class: 'mono', text: line.message })) }));
+      if (task.cancelRequested) entries.push({ at: task.cancelRequested, item: h('li', { class: 'final-bad', id: 'timeline-cancelled' }, h('span', { class: 'when', text: offset(task.cancelRequested) }), `Cancel asked by ${task.cancelledBy || 'someone'}`) });
+      entries.sort((a, b) => new Date(a.at) - new Date(b.at)).forEach((entry) => items.push(entry.item));
       if (task.status === 'RollingBack') items.push(h('li', { class: 'final-bad' }, h('span', { class: 'when', text: 'now' }), 'Rolling back: discarding staged writes, running revert actions'));
       if (FINAL.has(task.status)) {
         const ok = task.status === 'Completed';
