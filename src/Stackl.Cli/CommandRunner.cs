@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stackl.Client;
+using Stackl.Contracts;
 
 namespace Stackl.Cli;
 
@@ -28,6 +29,11 @@ internal sealed class CommandRunner(GlobalOptions global, CliConsole console)
         catch (StacklAccessDeniedException denied)
         {
             return Fail(ExitCodes.Denied, $"{denied.Detail} ({(int)denied.StatusCode} {denied.Code})");
+        }
+        catch (StacklRateLimitedException limited)
+        {
+            var retry = limited.RetryAfter is { } after ? $"; retry after {Durations.Format(after)}" : string.Empty;
+            return Fail(ExitCodes.Limited, $"{limited.Detail} ({(int)limited.StatusCode} {limited.Code}{retry})");
         }
         catch (StacklNotFoundException notFound)
         {

@@ -26,6 +26,9 @@ internal static class ExitCodes
     /// <summary>The server refused the credentials (401: none, unknown or revoked) or the role (403).</summary>
     public const int Denied = 6;
 
+    /// <summary>The server answered 429: the API key is over one of its limits (Stackl:Limits); nothing was done, retry later.</summary>
+    public const int Limited = 7;
+
     /// <summary>Stopped by Ctrl+C or SIGTERM (the shell convention); a task it submitted goes on.</summary>
     public const int Interrupted = 130;
 
@@ -39,6 +42,7 @@ internal static class ExitCodes
           4  the server is unreachable or failed (5xx)
           5  the wait ended before the task was final (it goes on)
           6  refused: no or invalid credentials (401), or the role may not (403)
+          7  over a limit of the server (429): nothing was done; retry later
           130 interrupted (Ctrl+C); a submitted task goes on
         """;
 

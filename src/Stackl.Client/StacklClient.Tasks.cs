@@ -160,6 +160,13 @@ public sealed partial class StacklClient
                 var pause = remaining < s_unavailableBackoff ? remaining : s_unavailableBackoff;
                 await Task.Delay(pause, Time, cancellationToken).ConfigureAwait(false);
             }
+            catch (StacklRateLimitedException limited) when (current is not null || wait is null || (limited.RetryAfter ?? s_unavailableBackoff) < remaining)
+            {
+                // Over a limit of the silo (too many open waits, or requests): nothing was done; ask again when it says to.
+                var retryAfter = limited.RetryAfter ?? s_unavailableBackoff;
+                var pause = remaining < retryAfter ? remaining : retryAfter;
+                await Task.Delay(pause, Time, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return current;

@@ -177,7 +177,7 @@ public sealed partial class StacklClient : IStacklClient, IDisposable
     private static StacklConnectionException Unreachable(HttpRequestMessage request, Exception exception) =>
         new($"Could not reach the Stackl server for {request.Method} {request.RequestUri}: {exception.Message}", exception);
 
-    private static async Task<StacklException> ProblemAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<StacklException> ProblemAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         string text;
         try
@@ -208,6 +208,7 @@ public sealed partial class StacklClient : IStacklClient, IDisposable
             ?? $"{request.Method} {request.RequestUri} answered {(int)status} {response.ReasonPhrase}{(text.Length > 0 ? ": " + Truncate(text.Trim(), 300) : ".")}";
         return (int)status switch
         {
+            429 => new StacklRateLimitedException(status, code, detail, RetryAfter(response), problem?.Title, problem?.TraceId),
             401 or 403 => new StacklAccessDeniedException(status, code, detail, problem?.Title, problem?.TraceId),
             404 => new StacklNotFoundException(status, code, detail, problem?.Title, problem?.TraceId),
             409 => new StacklConflictException(status, code, detail, problem?.Title, problem?.TraceId),
@@ -216,6 +217,14 @@ public sealed partial class StacklClient : IStacklClient, IDisposable
             _ => new StacklApiException(status, code, detail, problem?.Title, problem?.TraceId),
         };
     }
+
+    /// <summary>The response's <c>Retry-After</c> as a delay (seconds or a date), if any.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - Time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 

@@ -68,4 +68,16 @@ public static class ErrorCodes
 
     /// <summary>403: the credentials are valid but their role is not granted what the request asks for; nothing was changed.</summary>
     public const string Forbidden = "forbidden";
+
+    /// <summary>429: the principal sent more requests a second than <c>Stackl:Limits:RequestsPerSecond</c> allows; nothing was done; retry after the <c>Retry-After</c> seconds.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>429: the principal holds <c>Stackl:Limits:MaxOpenWaits</c> requests with <c>?wait=</c> open on the silo; nothing was done.</summary>
+    public const string TooManyWaits = "too_many_waits";
+
+    /// <summary>429: the principal holds <c>Stackl:Limits:MaxStreams</c> event streams open on the silo.</summary>
+    public const string TooManyStreams = "too_many_streams";
+
+    /// <summary>429: the principal has <c>Stackl:Limits:MaxTasksInFlight</c> tasks submitted through the silo that are not final; nothing was stored.</summary>
+    public const string TooManyTasks = "too_many_tasks";
 }

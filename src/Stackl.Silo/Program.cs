@@ -6,6 +6,7 @@ using Stackl.Storage.Clustering;
 using Stackl.Silo;
 using Stackl.Silo.Api;
 using Stackl.Silo.Dashboard;
+using Stackl.Silo.Limits;
 using Stackl.Silo.Metrics;
 using Stackl.Silo.Security;
 using Stackl.Silo.Transport;
@@ -33,6 +34,7 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
 });
 builder.Services.Configure<Stackl.Tasks.Gateway.StacklGatewayOptions>(builder.Configuration.GetSection(ApiOptions.SectionName)); // cluster clients get the API's limits
 builder.AddStacklAuth(clustered: storage.IsPostgres);
+builder.AddStacklLimits(); // Stackl:Limits: per-principal rate and caps on waits, streams and tasks in flight
 builder.UseStacklKestrel(); // Stackl:Kestrel limits, Stackl:Tls certificate for https:// addresses
 builder.UseOrleans(silo =>
 {
@@ -108,6 +110,7 @@ var app = builder.Build();
 app.UseStacklAuditTrail();
 app.UseExceptionHandler();
 app.UseStacklAuth();
+app.UseStacklLimits(); // after the auth gate: the rate limiter partitions by the principal it set
 app.MapOpenApi();
 app.MapSiloEndpoints();
 app.MapTaskApi();

@@ -27,6 +27,7 @@ public static class ApiProblems
         StatusCodes.Status409Conflict => "The request conflicts with the task's state",
         StatusCodes.Status413PayloadTooLarge => "The request body is too large",
         StatusCodes.Status422UnprocessableEntity => "The request is well-formed but cannot be run",
+        StatusCodes.Status429TooManyRequests => "The caller is over a limit",
         StatusCodes.Status503ServiceUnavailable => "The silo cannot serve the request now",
         _ => "The request failed",
     };

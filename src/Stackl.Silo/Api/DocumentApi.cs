@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Stackl.Contracts;
 using Stackl.Tasks;
 using Stackl.Tasks.Queries;
+using Stackl.Silo.Limits;
 using Stackl.Silo.Security;
 
 namespace Stackl.Silo.Api;
@@ -18,7 +19,7 @@ public static class DocumentApi
     /// <param name="app">The endpoint route builder.</param>
     public static IEndpointRouteBuilder MapDocumentApi(this IEndpointRouteBuilder app)
     {
-        var documents = app.MapGroup("/api/documents").WithTags("Documents");
+        var documents = app.MapGroup("/api/documents").WithTags("Documents").WithStacklLimits();
         documents.MapGet("", ListAsync).WithName("ListDocuments").WithSummary("Lists existing documents in key order under ?prefix=; page with ?after=<last key>.");
         documents.MapGet("/{**path}", GetAsync).WithName("GetDocument")
             .WithSummary("Reads a document's committed value; {key}/history lists its versions newest first (?before=<version>), {key}/history/{version} reads one.");

@@ -5,6 +5,7 @@ using Stackl.Tasks;
 using Stackl.Tasks.Events;
 using Stackl.Tasks.Queries;
 using Stackl.Tasks.Security;
+using Stackl.Silo.Limits;
 using Stackl.Silo.Security;
 
 namespace Stackl.Silo.Api;
@@ -19,14 +20,14 @@ public static class TaskApi
     /// <param name="app">The endpoint route builder.</param>
     public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").WithStacklLimits();
         tasks.MapPost("", SubmitAsync).WithName("SubmitTask")
             .WithSummary("Submits a task; with ?wait= answers 200 with the final task when it ends within the wait, else 202 with its Location.");
         tasks.MapGet("", ListAsync).WithName("ListTasks").WithSummary("Lists tasks newest first, filtered by status and topic; page with ?after=<last id>.");
         tasks.MapGet("/{id}", GetAsync).WithName("GetTask").WithSummary("Reads a task; with ?wait= waits until it is final or the wait ends.");
         tasks.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask").WithSummary("Cancels a task that has not committed; its rollback runs and it ends Cancelled.");
         tasks.MapGet("/{id}/events", StreamAsync).WithName("StreamTaskEvents").WithSummary("Server-sent events of one task: its log lines and status now, then every log line and transition until it is final. Each event's id is <log lines>.<status ordinal>; reconnect with Last-Event-ID (or ?lastEventId=), to any silo, to get only what you missed.");
-        app.MapGet("/api/events", StreamAllAsync).WithTags("Tasks").WithName("StreamEvents").WithSummary("Server-sent events of every task (in PostgreSQL mode every silo's), optionally of one topic; ids are <task id>/<position>. Live only: Last-Event-ID is not honoured, so events missed while disconnected are not replayed; re-read GET /api/tasks after a reconnect.");
+        app.MapGet("/api/events", StreamAllAsync).WithStacklLimits().WithTags("Tasks").WithName("StreamEvents").WithSummary("Server-sent events of every task (in PostgreSQL mode every silo's), optionally of one topic; ids are <task id>/<position>. Live only: Last-Event-ID is not honoured, so events missed while disconnected are not replayed; re-read GET /api/tasks after a reconnect.");
         return app;
     }
 
