@@ -21,6 +21,17 @@ internal sealed class AuthGate(RequestDelegate next, AuthPolicy policy)
 
         // Where the API is open, credentials that fail are ignored (the caller could as well have sent none).
         var principal = context.Features.Get<StacklPrincipal>();
+        if (principal is null && JwtPrincipals.IsJwt(context.User))
+        {
+            // A valid token whose claims name no caller or no Stackl role: the provider vouches for the caller, Stackl grants it nothing.
+            (principal, var refusal) = context.RequestServices.GetRequiredService<JwtPrincipals>().Resolve(context.User);
+            if (principal is null && policy.IsRequired(context.Connection.LocalIpAddress))
+            {
+                await ApiProblems.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, refusal!).ExecuteAsync(context);
+                return;
+            }
+        }
+
         if (principal is null && policy.IsRequired(context.Connection.LocalIpAddress))
         {
             var sentCredentials = BearerToken.Of(context.Request) is not null;
