@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Stackl.Contracts;
 using Stackl.Silo.Security;
 using Stackl.Silo.Tests.Api;
@@ -53,19 +56,19 @@ public sealed class JwtTests(JwtSilo silo) : IClassFixture<JwtSilo>
         Assert.Equal(before, await silo.TaskCountAsync());
     }
 
-    public static TheoryData<string> RefusedTokens => new()
+    public static TheoryData<string, string> RefusedTokens => new()
     {
-        "expired",
-        "wrong issuer",
-        "wrong audience",
-        "another key",
-        "unsigned",
-        "not a token",
+        { "expired", "it expired" },
+        { "wrong issuer", "its issuer is not Stackl:Auth:Jwt:Issuer" },
+        { "wrong audience", "its audience is not Stackl:Auth:Jwt:Audience" },
+        { "another key", "its signature does not match" },
+        { "unsigned", "not valid" },
+        { "not a token", "not valid" },
     };
 
     [Theory]
     [MemberData(nameof(RefusedTokens))]
-    public async Task Submit_WithAnInvalidToken_Answers401AndStoresNothing(string which)
+    public async Task Submit_WithAnInvalidToken_Answers401AndStoresNothing(string which, string detail)
     {
         var token = which switch
         {
@@ -82,6 +85,7 @@ public sealed class JwtTests(JwtSilo silo) : IClassFixture<JwtSilo>
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         var problem = await ApiSilo.ProblemAsync(response);
         Assert.Equal(ErrorCodes.Unauthorized, problem.Code);
+        Assert.Contains(detail, problem.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(token, problem.Detail, StringComparison.Ordinal);
         Assert.Equal(before, await silo.TaskCountAsync());
     }
@@ -151,7 +155,9 @@ public sealed class JwtTests(JwtSilo silo) : IClassFixture<JwtSilo>
         request.Headers.Authorization = new("Bearer", JwtSilo.Token(roles: "admin"));
         using var response = await plain.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(ErrorCodes.Unauthorized, (await ApiSilo.ProblemAsync(response)).Code);
+        var problem = await ApiSilo.ProblemAsync(response);
+        Assert.Equal(ErrorCodes.Unauthorized, problem.Code);
+        Assert.Contains("accepts no other tokens (Stackl:Auth:Jwt:Issuer is not set)", problem.Detail, StringComparison.Ordinal);
 
         using var list = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/tasks", UriKind.Relative));
         list.Headers.Authorization = new("Bearer", TestKeys.Admin);
@@ -181,6 +187,8 @@ public sealed class JwtTests(JwtSilo silo) : IClassFixture<JwtSilo>
         { "SigningCertificatePath", "/nonexistent/provider.pem", "Stackl:Auth:Jwt:SigningCertificatePath is '/nonexistent/provider.pem', which does not exist" },
         { "SigningKey", "c2hvcnQ=", "Stackl:Auth:Jwt:SigningKey has 5 bytes" },
         { "SigningKey", "not base64!", "Stackl:Auth:Jwt:SigningKey is not base64" },
+        { "SigningCertificatePath", "", "SigningKey and Stackl:Auth:Jwt:SigningCertificatePath are both set" },
+        { "Issuer", "", "neither Issuer nor Authority" },
     };
 
     [Theory]
@@ -195,7 +203,9 @@ public sealed class JwtTests(JwtSilo silo) : IClassFixture<JwtSilo>
             case "DefaultRole": options.DefaultRole = value; break;
             case "ClockSkew": options.ClockSkew = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "Authority": options.Authority = value; break;
+            case "SigningCertificatePath" when value.Length == 0: options.SigningCertificatePath = "/etc/stackl/idp.pem"; break;
             case "SigningCertificatePath": options.SigningKey = null; options.SigningCertificatePath = value; break;
+            case "Issuer": options.Issuer = null; break;
         }
 
         var exception = Assert.Throws<InvalidOperationException>(() =>
@@ -205,5 +215,39 @@ public sealed class JwtTests(JwtSilo silo) : IClassFixture<JwtSilo>
         });
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(JwtSilo.SigningKey), exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("CERTIFICATE")]
+    [InlineData("PUBLIC KEY")]
+    public async Task SigningCertificatePath_WithAPemFile_ChecksTheProvidersRs256Tokens(string pem)
+    {
+        using var rsa = RSA.Create(2048);
+        using var certificate = new CertificateRequest("CN=idp", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(Path.GetTempPath(), $"stackl-idp-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(path, pem == "CERTIFICATE" ? certificate.ExportCertificatePem() : rsa.ExportSubjectPublicKeyInfoPem());
+        try
+        {
+            var options = new JwtAuthOptions { Issuer = JwtSilo.Issuer, Audience = JwtSilo.Audience, SigningCertificatePath = path };
+            options.Validate(new RoleCatalog(Options.Create(new StacklAuthOptions())));
+            var key = options.LoadSigningKey()!;
+            var handler = new JsonWebTokenHandler();
+            var token = handler.CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = JwtSilo.Issuer,
+                Audience = JwtSilo.Audience,
+                Expires = DateTime.UtcNow.AddMinutes(5),
+                Claims = new Dictionary<string, object> { ["sub"] = "grace" },
+                SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
+            });
+            var parameters = new TokenValidationParameters { ValidIssuer = JwtSilo.Issuer, ValidAudience = JwtSilo.Audience, IssuerSigningKey = key };
+            var result = await handler.ValidateTokenAsync(token, parameters);
+            Assert.True(result.IsValid, result.Exception?.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
