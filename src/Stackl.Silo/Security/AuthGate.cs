@@ -37,7 +37,7 @@ internal sealed class AuthGate(RequestDelegate next, AuthPolicy policy)
             var sentCredentials = BearerToken.Of(context.Request) is not null;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             var detail = sentCredentials
-                ? await JwtPrincipals.RefusalAsync(context) ?? "The bearer credentials are not valid: the API key is unknown or revoked, or the token expired or is not from the configured issuer."
+                ? JwtPrincipals.Refusal(context) ?? "The bearer credentials are not valid: the API key is unknown or revoked, or the token expired or is not from the configured issuer."
                 : "This silo requires credentials: send 'Authorization: Bearer <key>' (the CLI's --api-key or STACKL_API_KEY; an administrator creates keys with 'stackl keys create').";
             await ApiProblems.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, detail).ExecuteAsync(context);
             return;

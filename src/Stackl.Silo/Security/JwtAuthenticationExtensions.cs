@@ -37,6 +37,15 @@ internal static class JwtAuthenticationExtensions
 
             // Claims keep the names the provider gave them ('sub', 'roles'), so the settings name them as the provider's documents do.
             o.MapInboundClaims = false;
+            o.Events = new JwtBearerEvents
+            {
+                // AuthGate answers the 401 itself; it says why from this, without authenticating the request a second time.
+                OnAuthenticationFailed = failed =>
+                {
+                    failed.HttpContext.Items[JwtPrincipals.FailureKey] = failed.Exception;
+                    return Task.CompletedTask;
+                },
+            };
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 AuthenticationType = StacklAuthSchemes.Jwt,

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Stackl.Contracts;
@@ -16,13 +15,16 @@ internal sealed class JwtPrincipals(IOptions<JwtAuthOptions> options, RoleCatalo
     /// <param name="user">The request's user.</param>
     public static bool IsJwt(ClaimsPrincipal user) => user.Identities.Any(i => i is { IsAuthenticated: true, AuthenticationType: StacklAuthSchemes.Jwt });
 
+    /// <summary>The key under which the JWT scheme leaves, in <see cref="HttpContext.Items"/>, why it refused a request's token.</summary>
+    public static readonly object FailureKey = new();
+
     /// <summary>
     /// Why a bearer token that is not an API key was refused, for the 401's detail: this silo takes no JWTs, or what of the token
     /// failed (expired, issuer, audience, signature). Null for an API key, or a failure without a known reason.
     /// </summary>
-    /// <remarks>Names the settings, never the token. The JWT scheme's result is the one the request already computed (handlers cache it).</remarks>
+    /// <remarks>Names the settings, never the token.</remarks>
     /// <param name="context">The refused request.</param>
-    public static async Task<string?> RefusalAsync(HttpContext context)
+    public static string? Refusal(HttpContext context)
     {
         if (BearerToken.Of(context.Request) is not { } token || ApiKeyFormat.LooksLikeKey(token))
         {
@@ -34,12 +36,12 @@ internal sealed class JwtPrincipals(IOptions<JwtAuthOptions> options, RoleCatalo
             return $"The bearer token is not valid: it is not a Stackl API key (stk_...), and this silo accepts no other tokens ({JwtAuthOptions.SectionName}:Issuer is not set). Send an API key.";
         }
 
-        var failure = (await context.AuthenticateAsync(StacklAuthSchemes.Jwt)).Failure;
+        var failure = context.Items.TryGetValue(FailureKey, out var item) ? item as Exception : null;
         var reason = failure switch
         {
             SecurityTokenExpiredException => "it expired; get a new one from the identity provider",
             SecurityTokenNotYetValidException => "it is not valid yet (check the clocks; Stackl:Auth:Jwt:ClockSkew is the tolerance)",
-            SecurityTokenInvalidIssuerException => "its issuer is not Stackl:Auth:Jwt:Issuer",
+            SecurityTokenInvalidIssuerException => "its issuer is not Stackl:Auth:Jwt:Issuer (or, without it, the Authority's)",
             SecurityTokenInvalidAudienceException => "its audience is not Stackl:Auth:Jwt:Audience",
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not match the configured signing key",
             SecurityTokenException or ArgumentException => "it is not a well-formed, signed JWT",
