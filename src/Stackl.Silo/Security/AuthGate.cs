@@ -22,13 +22,25 @@ internal sealed class AuthGate(RequestDelegate next, AuthPolicy policy, RoleCata
         }
 
         // Where the API is open, credentials that fail are ignored (the caller could as well have sent none).
-        var principal = PrincipalOf(context, roles);
+        var principal = context.Features.Get<StacklPrincipal>();
+        if (principal is null && JwtPrincipals.IsJwt(context.User))
+        {
+            // A valid token whose claims name no caller or no Stackl role: the provider vouches for the caller, Stackl grants it nothing.
+            (principal, var refusal) = context.RequestServices.GetRequiredService<JwtPrincipals>().Resolve(context.User);
+            if (principal is null && policy.IsRequired(context.Connection.LocalIpAddress))
+            {
+                await ApiProblems.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, refusal!).ExecuteAsync(context);
+                return;
+            }
+        }
+
+        principal ??= PrincipalOf(context, roles);
         if (principal is null && policy.IsRequired(context.Connection.LocalIpAddress))
         {
             var sentCredentials = BearerToken.Of(context.Request) is not null;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             var detail = sentCredentials
-                ? "The bearer credentials are not valid: the API key is unknown or revoked, or the token expired or is not from the configured issuer."
+                ? JwtPrincipals.Refusal(context) ?? "The bearer credentials are not valid: the API key is unknown or revoked, or the token expired or is not from the configured issuer."
                 : "This silo requires credentials: send 'Authorization: Bearer <key>' (the CLI's --api-key or STACKL_API_KEY; an administrator creates keys with 'stackl keys create'), or sign in to the dashboard.";
             await ApiProblems.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, detail).ExecuteAsync(context);
             return;

@@ -11,7 +11,7 @@ internal static class AuthServiceCollectionExtensions
     /// <summary>How long a dashboard session lasts without use.</summary>
     private static readonly TimeSpan s_sessionIdle = TimeSpan.FromHours(8);
 
-    /// <summary>Binds <c>Stackl:Auth</c>, registers the policy for this host's mode, the API key scheme and the dashboard's session cookie.</summary>
+    /// <summary>Binds <c>Stackl:Auth</c>, registers the policy for this host's mode and the schemes: API keys, the dashboard's session cookie, and JWTs when <c>Stackl:Auth:Jwt</c> is set.</summary>
     /// <param name="builder">The host builder.</param>
     /// <param name="clustered">True in cluster (PostgreSQL) mode.</param>
     public static WebApplicationBuilder AddStacklAuth(this WebApplicationBuilder builder, bool clustered)
@@ -19,7 +19,7 @@ internal static class AuthServiceCollectionExtensions
         builder.Services.Configure<StacklAuthOptions>(builder.Configuration.GetSection(StacklAuthOptions.SectionName));
         builder.Services.AddSingleton(sp => new AuthPolicy(sp.GetRequiredService<IOptions<StacklAuthOptions>>(), clustered));
         builder.Services.AddAuthentication(StacklAuthSchemes.Default)
-            .AddPolicyScheme(StacklAuthSchemes.Default, "Stackl", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddPolicyScheme(StacklAuthSchemes.Default, displayName: null, o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(StacklAuthSchemes.ApiKey, configureOptions: null)
             .AddCookie(StacklAuthSchemes.Session, o =>
             {
@@ -34,7 +34,9 @@ internal static class AuthServiceCollectionExtensions
                 o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = ValidateSessionAsync;
-            });
+            })
+            .AddStacklJwt(builder.Configuration); // only when Stackl:Auth:Jwt:Issuer or :Authority is set
+        builder.Services.AddSingleton<StacklSchemeSelector>();
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = SessionApi.AntiforgeryHeader;
@@ -53,6 +55,9 @@ internal static class AuthServiceCollectionExtensions
         return app;
     }
 
+    /// <summary>The scheme that authenticates <paramref name="context"/> (see <see cref="StacklSchemeSelector.SelectScheme"/>).</summary>
+    private static string SelectScheme(HttpContext context) => context.RequestServices.GetRequiredService<StacklSchemeSelector>().SelectScheme(context);
+
     /// <summary>Authenticates every request and gates <c>/api</c> and <c>/orleans</c> (see <see cref="AuthGate"/>).</summary>
     /// <param name="app">The application.</param>
     public static WebApplication UseStacklAuth(this WebApplication app)
@@ -62,9 +67,6 @@ internal static class AuthServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>A bearer token goes to the key scheme; without one, the session cookie decides.</summary>
-    private static string SelectScheme(HttpContext context) =>
-        BearerToken.Of(context.Request) is not null ? StacklAuthSchemes.ApiKey : StacklAuthSchemes.Session;
 
     /// <summary>A session ends with its key: a revoked key's sessions are refused within the key cache duration.</summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
