@@ -20,6 +20,7 @@ public sealed class DeploymentTests
         ["Cluster"] = typeof(SiloSettings),
         ["Tasks"] = typeof(TaskOptions),
         ["Api"] = typeof(ApiOptions),
+        ["Auth"] = typeof(Stackl.Tasks.Security.StacklAuthOptions),
     };
 
     [Fact]
