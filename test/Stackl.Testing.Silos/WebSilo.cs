@@ -97,6 +97,23 @@ public sealed class WebSilo : IAsyncDisposable
     /// <summary>The silo's address, e.g. <c>http://127.0.0.1:41234/</c> (a placeholder address when not on real HTTP).</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>Sends a request with <paramref name="bearer"/> as its credentials (null: none, whatever <see cref="Http"/> carries by default).</summary>
+    /// <param name="bearer">The API key or token.</param>
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path and query.</param>
+    /// <param name="json">A JSON body, or null.</param>
+    public async Task<HttpResponseMessage> SendAsync(string? bearer, HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        request.Headers.Authorization = bearer is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
     /// <summary>Every line the silo logged (Information and above).</summary>
     public MemoryLoggerProvider Log { get; } = new();
 

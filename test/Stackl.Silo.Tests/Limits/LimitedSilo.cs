@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Stackl.Contracts;
 using Stackl.Testing;
 
@@ -78,15 +76,6 @@ internal sealed class LimitedSilo : IAsyncDisposable
         Assert.Contains($"Stackl:Limits:{setting}", body, StringComparison.Ordinal);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(WebSilo silo, string key, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return await silo.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-    }
+    private static Task<HttpResponseMessage> SendAsync(WebSilo silo, string key, HttpMethod method, string path, string? json = null) =>
+        silo.SendAsync(key, method, path, json);
 }

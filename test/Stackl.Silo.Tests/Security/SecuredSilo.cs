@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Stackl.Contracts;
 using Stackl.Testing;
 
@@ -69,18 +67,8 @@ public sealed class SecuredSilo : IAsyncLifetime
         SendWithKeyAsync(KeyOf(role), method, path, json);
 
     /// <summary>Sends a request with <paramref name="key"/> as bearer token (null: none).</summary>
-    public async Task<HttpResponseMessage> SendWithKeyAsync(string? key, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        // The silo's client carries no credentials of its own here: each request says who sends it.
-        request.Headers.Authorization = key is null ? null : new AuthenticationHeaderValue("Bearer", key);
-        return await _silo.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-    }
+    public Task<HttpResponseMessage> SendWithKeyAsync(string? key, HttpMethod method, string path, string? json = null) =>
+        _silo.SendAsync(key, method, path, json);
 
     /// <summary>Submits a task as <paramref name="role"/>, waits for it and returns it (the request must succeed).</summary>
     public async Task<TaskView> SubmitAsync(string role, string json)
