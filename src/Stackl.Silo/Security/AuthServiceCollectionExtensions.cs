@@ -37,6 +37,7 @@ internal static class AuthServiceCollectionExtensions
             })
             .AddStacklJwt(builder.Configuration); // only when Stackl:Auth:Jwt:Issuer or :Authority is set
         builder.Services.AddSingleton<StacklSchemeSelector>();
+        builder.Services.AddStacklDataProtection(builder.Configuration); // the cookie's and the anti-forgery token's keys live in the database, shared by every silo
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = SessionApi.AntiforgeryHeader;
