@@ -91,6 +91,9 @@ public sealed class FuzzSilo : IAsyncLifetime
         await _silo.DisposeAsync();
     }
 
+    /// <summary>Every line the silo logged so far.</summary>
+    public IReadOnlyCollection<string> LogLines => _silo.Log.Lines;
+
     /// <summary>The key of <paramref name="role"/>.</summary>
     public string KeyOf(string role) => _keys[role];
 
