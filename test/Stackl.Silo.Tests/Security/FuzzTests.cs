@@ -102,6 +102,39 @@ public sealed class FuzzTests(FuzzSilo silo, ITestOutputHelper output) : IClassF
     }
 
     [Theory]
+    [InlineData(20)]
+    [InlineData(23)]
+    public async Task TransactionSetAtADeepPath_FailsInsteadOfCommittingADocumentNoListingCouldShow(int valueDepth)
+    {
+        // A 40-deep document and a set 39 levels down of a value within the payload limit: once committed (a 59- to 62-deep
+        // document), and every listing and history page that held it answered 500.
+        static string Nest(int depth) => string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth);
+        var key = $"deepdoc/{Guid.NewGuid():N}";
+        var put = await FinalAsync((await silo.AdminAsync(HttpMethod.Put, $"/api/documents/{key}", Nest(40))).Body);
+        Assert.Equal(TaskStatus.Completed, put.Status);
+
+        var path = string.Concat(Enumerable.Repeat("/a", 39));
+        var ops = "{\"topic\":\"document\",\"subtype\":\"transaction\",\"payload\":{\"ops\":[{\"op\":\"set\",\"key\":\"" + key + "\",\"path\":\"" + path + "\",\"value\":" + Nest(valueDepth) + "}]}}";
+        var set = await FinalAsync((await silo.AdminAsync(HttpMethod.Post, "/api/tasks", ops)).Body);
+        Assert.Equal((TaskStatus.Failed, ErrorCodes.InvalidPayload), (set.Status, set.Error?.Code));
+        foreach (var read in new[] { $"/api/documents/{key}", $"/api/documents/{key}/history", "/api/documents?prefix=deepdoc/" })
+        {
+            var (status, body) = await silo.AdminAsync(HttpMethod.Get, read);
+            Assert.True(status == HttpStatusCode.OK, $"GET {read} answered {(int)status}: {Preview(body)}");
+        }
+    }
+
+    private async Task<TaskView> FinalAsync(string submitted)
+    {
+        var id = JsonSerializer.Deserialize(submitted, ContractsJsonContext.Default.TaskView)!.Id;
+        return await Eventually.ValueAsync(
+            $"task {id} is final",
+            async () => JsonSerializer.Deserialize((await silo.AdminAsync(HttpMethod.Get, $"/api/tasks/{id}")).Body, ContractsJsonContext.Default.TaskView)!,
+            task => task.Status.IsFinal(),
+            TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
     [InlineData("POST", "/api/tasks", "{\"topic\":\"demo\",\"subty@pe\":\"echo\",\"payload\":{}}")]
     [InlineData("POST", "/api/tasks", "{\"topic\":\"demo\",\"subtype\":\"echo\",\"payload\":{\"hello\":\"@\"}}")]
     [InlineData("PUT", "/api/documents/doc/utf8", "{\"v\":\"@\"}")]
