@@ -124,6 +124,11 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
 
         CheckName(spec.IdempotencyKey, "idempotencyKey");
         CheckName(spec.Source, "source");
+        if (JsonLimits.Problem(spec.Payload) is { } problem)
+        {
+            throw new TaskValidationException(ErrorCodes.InvalidPayload, $"payload {problem}");
+        }
+
         var keys = new SortedSet<string>(handler.Validate(spec.Payload), StringComparer.Ordinal);
         if (spec.Documents is { } documents)
         {

@@ -37,8 +37,10 @@ public static class ApiProblems
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
+            // ASP.NET Core's BadHttpRequestException is an IOException, which the storage layer counts as an outage: it is the
+            // client's mistake (a missing route value, a malformed body), never a 503.
             var outage = StorageUnavailableException.FindIn(exception);
-            if (outage is not null || Storage.StorageEngine.IsOutage(exception))
+            if (exception is not Microsoft.AspNetCore.Http.BadHttpRequestException && (outage is not null || Storage.StorageEngine.IsOutage(exception)))
             {
                 // The storage layer logged the outage once; a stack trace per request would bury it.
                 httpContext.Response.Headers.RetryAfter = "2";
@@ -54,6 +56,8 @@ public static class ApiProblems
                 Stackl.Tasks.Security.AccessDeniedException denied => Problem(StatusCodes.Status403Forbidden, Stackl.Tasks.Security.AccessDeniedException.Code, denied.Message),
                 Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                     Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The request body is larger than the server accepts (Stackl:Api:MaxRequestBytes)."),
+                Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 =>
+                    Problem(bad.StatusCode, ErrorCodes.InvalidRequest, $"The request is malformed: {bad.Message}"),
                 Orleans.Runtime.SiloUnavailableException or TimeoutException =>
                     Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, $"{exception.Message} Retry the request."),
                 _ => null,

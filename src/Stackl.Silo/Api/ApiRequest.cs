@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 using Stackl.Contracts;
 
@@ -87,6 +88,10 @@ internal sealed class ApiRequest(IOptions<ApiOptions> options)
             ? duration
             : throw new BadRequestException($"{field} is '{text}'; write a duration such as 500ms, 30s, 5m or PT30S.");
 
+    // Deep enough for any payload and the task spec around it; deeper bodies are refused here, before wrapping one (a PUT's value
+    // goes into a payload) could exceed the 64 levels System.Text.Json writes.
+    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = Tasks.JsonLimits.MaxDepth + 8 };
+
     private static JsonElement Parse(ReadOnlySequence<byte> body)
     {
         if (body.IsEmpty)
@@ -94,10 +99,19 @@ internal sealed class ApiRequest(IOptions<ApiOptions> options)
             throw new BadRequestException("The request body is empty; send a JSON document.");
         }
 
+        // JsonDocument leaves the bytes of strings and property names unchecked until they are read: invalid UTF-8 would fail the
+        // first read of a name (a 500), or be stored in a payload that then fails every answer that shows it.
+        if (!(body.IsSingleSegment ? Utf8.IsValid(body.FirstSpan) : Utf8.IsValid(body.ToArray())))
+        {
+            throw new BadRequestException("The request body is not valid UTF-8; send JSON encoded as UTF-8.");
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.Clone();
+            using var document = JsonDocument.Parse(body, s_documentOptions);
+            return Tasks.JsonLimits.Problem(document.RootElement, s_documentOptions.MaxDepth) is { } problem
+                ? throw new BadRequestException($"The request body {problem}")
+                : document.RootElement.Clone();
         }
         catch (JsonException exception)
         {

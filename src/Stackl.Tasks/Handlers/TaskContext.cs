@@ -68,9 +68,15 @@ public sealed class TaskContext
     /// <summary>Stages a new value (null deletes); committed only if the whole task completes.</summary>
     /// <param name="key">A key the task locked.</param>
     /// <param name="value">The new value, or null to delete.</param>
+    /// <exception cref="TaskFailedException">The value is nested deeper than <see cref="JsonLimits.MaxDepth"/>: a transaction's set at a deep path can build one from payloads within the limit, and it would fail every answer that shows it.</exception>
     public void Stage(string key, JsonElement? value)
     {
         Committed(key);
+        if (value is { } staged && JsonLimits.Problem(staged) is { } problem)
+        {
+            throw new TaskFailedException(ErrorCodes.InvalidPayload, $"The new value of {key} {problem}");
+        }
+
         _staged[key] = value?.Clone();
     }
 

@@ -80,6 +80,9 @@ public sealed class DocumentApiTests : ApiTestBase
     [InlineData("PUT", "/api/documents/env/prod?timeout=forever", "1", 400, "timeout is 'forever'")]
     [InlineData("PATCH", "/api/documents/env/prod", "[1]", 400, "merge patch is a JSON object")]
     [InlineData("PUT", "/api/documents/env/history", "1", 400, "reserved")]
+    [InlineData("PATCH", "/api/documents", "{}", 400, "malformed")] // no key: once a 503 storage_unavailable (found by FuzzTests)
+    [InlineData("PUT", "/api/documents/", "1", 400, "malformed")]
+    [InlineData("DELETE", "/api/documents", null, 400, "malformed")]
     public async Task BadInput_GetsAProblemAndStoresNothing(string method, string path, string? body, int status, string detail)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : ApiSilo.Json(body) };
