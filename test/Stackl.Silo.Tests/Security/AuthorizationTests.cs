@@ -216,6 +216,15 @@ public sealed class AuthorizationTests(SecuredSilo silo) : IClassFixture<Secured
 
     [Theory]
     [InlineData("admin", HttpStatusCode.OK)]
+    [InlineData("operator", HttpStatusCode.OK)]
+    [InlineData("reader", HttpStatusCode.OK)]
+    [InlineData("producer", HttpStatusCode.Forbidden)]
+    [InlineData(SecuredSilo.Deployer, HttpStatusCode.Forbidden)]
+    public async Task OrleansDashboard_PerRole(string role, HttpStatusCode expected) =>
+        await ExpectAsync(role, HttpMethod.Get, "/orleans/", null, expected);
+
+    [Theory]
+    [InlineData("admin", HttpStatusCode.OK)]
     [InlineData("operator", HttpStatusCode.Forbidden)]
     [InlineData("producer", HttpStatusCode.Forbidden)]
     [InlineData("reader", HttpStatusCode.Forbidden)]
