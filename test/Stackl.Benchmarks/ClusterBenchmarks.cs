@@ -34,7 +34,7 @@ public static class ClusterBenchmarks
                     silos.Add(await SiloProcess.StartPostgresAsync(connectionString, clusterId, $"bench-{i}"));
                 }
 
-                var clients = silos.Select(s => new HttpClient { BaseAddress = s.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }).ToList();
+                var clients = silos.Select(s => s.CreateClient()).ToList();
                 await MeasureAsync($"(h) {siloCount} silo process(es), PostgreSQL, HTTP POST /api/tasks?wait=", silos, (p, key, i) => PutOverHttpAsync(clients[p % clients.Count], key, i), duration);
                 clients.ForEach(c => c.Dispose());
 
@@ -43,6 +43,7 @@ public static class ClusterBenchmarks
                 {
                     o.ClusterId = clusterId;
                     o.ConnectionString = connectionString;
+                    o.ApiKey = TestKeys.Admin;
                 });
                 using var host = builder.Build();
                 await host.StartAsync();

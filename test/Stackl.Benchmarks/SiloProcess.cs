@@ -58,18 +58,31 @@ internal sealed class SiloProcess : IDisposable
     }
 
     /// <summary>A silo in PostgreSQL cluster mode: silos started with one database and cluster id form one cluster.</summary>
+    /// <remarks>
+    /// Cluster mode requires credentials: the silos start with <see cref="TestKeys.Admin"/> as their first key, which
+    /// <see cref="CreateClient"/> sends; the per-principal limits are off, so one principal can drive the engine at full speed.
+    /// </remarks>
     public static Task<SiloProcess> StartPostgresAsync(string connectionString, string clusterId, string name) =>
-        StartAsync(name, ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId], dataFolder: null);
+        StartAsync(
+            name,
+            ["--storage", "postgres", "--connection-string", connectionString, "--cluster-id", clusterId, "--" + TestKeys.BootstrapSetting.Key, TestKeys.Admin,
+                "--Stackl:Limits:RequestsPerSecond", "0", "--Stackl:Limits:MaxOpenWaits", "0", "--Stackl:Limits:MaxTasksInFlight", "0"],
+            dataFolder: null);
 
     /// <summary>A silo process someone else started (to profile it while a suite drives it); disposing leaves it running.</summary>
     public static SiloProcess Attach(Uri baseAddress, int processId) => new(Process.GetProcessById(processId), baseAddress, dataFolder: null, owned: false);
 
-    /// <summary>A keep-alive client of this silo.</summary>
-    public HttpClient CreateClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
+    /// <summary>A keep-alive client of this silo, with the benchmark's admin key (ignored by an open embedded silo).</summary>
+    public HttpClient CreateClient()
     {
-        BaseAddress = BaseAddress,
-        Timeout = TimeSpan.FromSeconds(60),
-    };
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestKeys.Admin);
+        return client;
+    }
 
     /// <summary>Reads the first series of one metric from <c>/metrics</c>, or null when the silo does not export it.</summary>
     public async Task<double?> ReadMetricAsync(HttpClient client, string name)
