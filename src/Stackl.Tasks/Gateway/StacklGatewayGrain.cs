@@ -225,6 +225,12 @@ internal sealed class StacklGatewayGrain(
             }
 
             Audit<T>(operation, caller, default, failure.StatusCode);
+            if (ReferenceEquals(failure, exception))
+            {
+                // Already the gateway's answer: rethrown as it is, with the stack trace of where it was raised.
+                throw;
+            }
+
             throw failure;
         }
     }
