@@ -13,28 +13,24 @@ public sealed class ClusterScriptTests : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("stackl-cluster-").FullName;
     private readonly Dictionary<string, string> _environment;
-    private readonly int _httpBase;
+    private int _httpBase;
     private bool _stopped;
 
     public ClusterScriptTests()
     {
-        _httpBase = FreeRange(Silos);
         _environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["STACKL_CLUSTER_DIR"] = _folder,
             ["STACKL_CLUSTER_SILO_DLL"] = Repository.SiloDll,
             ["DOTNET_HOST_PATH"] = Repository.DotnetHost,
-            ["STACKL_CLUSTER_HTTP_BASE"] = _httpBase.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["STACKL_CLUSTER_SILO_BASE"] = FreeRange(Silos).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["STACKL_CLUSTER_GATEWAY_BASE"] = FreeRange(Silos).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["STACKL_CLUSTER_PG_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        ChoosePorts();
     }
 
     [Fact]
     public async Task StartUseStop_ThreeSilosFormOneCluster_AndNothingIsLeftRunning()
     {
-        var start = await ScriptAsync("start");
+        var start = await StartAsync();
         Assert.True(start.ExitCode == 0, $"scripts/cluster.sh start failed:\n{start.Output}\n{Logs()}");
         var silos = Enumerable.Range(1, Silos).Select(i => ReadPid($"silo-{i}.pid")).ToList();
         var postgres = ReadPostmasterPid();
@@ -94,6 +90,38 @@ public sealed class ClusterScriptTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
+    // Silos start one after another, seconds apart: a port checked free by the script can be taken by another test's
+    // server before its silo binds it. That is the test machine's race, not the script's: start again on other ports.
+    private async Task<(int ExitCode, string Output)> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var start = await ScriptAsync("start");
+            if (start.ExitCode == 0 || attempt == 3 || !(start.Output + Logs()).Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                return start;
+            }
+
+            await ScriptAsync("stop");
+            if (Directory.Exists(Path.Combine(_folder, "logs")))
+            {
+                Directory.Delete(Path.Combine(_folder, "logs"), recursive: true);
+            }
+
+            ChoosePorts();
+        }
+    }
+
+    private void ChoosePorts()
+    {
+        var used = new HashSet<int>();
+        _httpBase = FreeRange(Silos, used);
+        _environment["STACKL_CLUSTER_HTTP_BASE"] = _httpBase.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["STACKL_CLUSTER_SILO_BASE"] = FreeRange(Silos, used).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["STACKL_CLUSTER_GATEWAY_BASE"] = FreeRange(Silos, used).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["STACKL_CLUSTER_PG_PORT"] = FreeRange(1, used).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private Task<(int ExitCode, string Output)> ScriptAsync(string command) =>
         ExternalCommand.RunAsync("bash", [Path.Combine(Repository.Root, "scripts", "cluster.sh"), command], Repository.Root, TimeSpan.FromMinutes(2), _environment);
 
@@ -126,19 +154,30 @@ public sealed class ClusterScriptTests : IAsyncLifetime
         }
     }
 
-    // The script gives silo N the port base + N - 1: find a base whose next ports are free too.
-    private static int FreeRange(int count)
+    // The script gives silo N the port base + N - 1: find a base whose next ports are free too. The ports are below the
+    // kernel's ephemeral range, where outgoing connections and other tests' port-0 listeners never land.
+    private static int FreeRange(int count, HashSet<int> used)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < 200; attempt++)
         {
-            var first = FreePort.Next();
-            if (first + count <= 65535 && Enumerable.Range(first, count).All(IsFree))
+            var first = Random.Shared.Next(20_000, EphemeralLow() - count);
+            var range = Enumerable.Range(first, count).ToList();
+            if (!range.Any(used.Contains) && range.All(IsFree))
             {
+                used.UnionWith(range);
                 return first;
             }
         }
 
         throw new InvalidOperationException($"No {count} consecutive free ports found on 127.0.0.1.");
+    }
+
+    private static int EphemeralLow()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range)
+            ? int.Parse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture)
+            : 32_768;
     }
 
     private static bool IsFree(int port)
