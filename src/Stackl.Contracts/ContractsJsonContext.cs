@@ -8,6 +8,8 @@ namespace Stackl.Contracts;
 [JsonSerializable(typeof(TaskSpec))]
 [JsonSerializable(typeof(TaskView))]
 [JsonSerializable(typeof(TaskStatus))]
+[JsonSerializable(typeof(StepStatus))]
+[JsonSerializable(typeof(StepView))]
 [JsonSerializable(typeof(DocumentView))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(IReadOnlyList<HistoryEntry>))]

@@ -80,4 +80,13 @@ public static class ErrorCodes
 
     /// <summary>429: the principal has <c>Stackl:Limits:MaxTasksInFlight</c> tasks submitted through the silo that are not final; nothing was stored.</summary>
     public const string TooManyTasks = "too_many_tasks";
+
+    /// <summary>A flow's definition is invalid (a requirement without a provider, a cycle, an unknown handler); the message names the step.</summary>
+    public const string InvalidFlow = "invalid_flow";
+
+    /// <summary>A step of a flow failed after its retries; the flow rolled back and the message names the step.</summary>
+    public const string StepFailed = "step_failed";
+
+    /// <summary>A step did not finish within its own timeout.</summary>
+    public const string StepTimedOut = "step_timed_out";
 }

@@ -21,6 +21,7 @@ namespace Stackl.Contracts;
 /// <param name="Silo">The name of the silo that runs it, or ran it last (null for tasks stored before silos were recorded).</param>
 /// <param name="CancelledBy">Who asked to cancel it (a principal's name, <c>anonymous</c> on an open silo), or null when no one did.</param>
 /// <param name="CancelRequested">When the cancel that rolled it back was asked for.</param>
+/// <param name="Steps">A flow's steps, in the order the flow declares them; null for a task that is not a flow.</param>
 public sealed record TaskView(
     string Id,
     string Topic,
@@ -39,4 +40,5 @@ public sealed record TaskView(
     IReadOnlyList<TaskLogLine> Logs,
     string? Silo = null,
     string? CancelledBy = null,
-    DateTimeOffset? CancelRequested = null);
+    DateTimeOffset? CancelRequested = null,
+    IReadOnlyList<StepView>? Steps = null);

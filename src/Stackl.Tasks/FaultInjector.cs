@@ -23,6 +23,18 @@ public enum FaultPoint
 
     /// <summary>The document committed a one-phase commit, but its answer to the executor is lost.</summary>
     OnePhaseAnswerLost,
+
+    /// <summary>A flow: a step's completion is stored; the next step has not started.</summary>
+    BetweenSteps,
+
+    /// <summary>A flow: a step's handler returned; its completion is not stored (the step runs again on resume).</summary>
+    DuringStep,
+
+    /// <summary>A flow step waits for its next attempt; the failed attempt is stored.</summary>
+    BeforeRetry,
+
+    /// <summary>One revert action ran and is stored; older ones have not run yet.</summary>
+    BetweenReverts,
 }
 
 /// <summary>Runs an armed action when a task reaches a fault point; production silos never arm one.</summary>

@@ -34,4 +34,7 @@ public sealed class TaskFailedException : Exception
 
     /// <summary>The error code the task ends with.</summary>
     public string Code { get; }
+
+    /// <summary>True when another attempt may succeed (a step of a flow retries it as its retry policy says); false by default.</summary>
+    public bool Retryable { get; init; }
 }

@@ -24,6 +24,9 @@ public sealed class TaskOptions
     /// <summary>The most documents one task may lock. Default: 100.</summary>
     public int MaxDocumentsPerTask { get; set; } = 100;
 
+    /// <summary>The most steps of one flow that run at once (an <c>unordered</c> or <c>graph</c> may set a lower <c>maxParallel</c>).</summary>
+    public int MaxParallelSteps { get; set; } = 16;
+
     /// <summary>Throws with a message naming the option and the fix.</summary>
     public void Validate()
     {
@@ -40,6 +43,11 @@ public sealed class TaskOptions
         if (CommitGrace <= TimeSpan.Zero || RecoveryInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Stackl:Tasks:CommitGrace and Stackl:Tasks:RecoveryInterval must be positive durations.");
+        }
+
+        if (MaxParallelSteps < 1)
+        {
+            throw new InvalidOperationException($"Stackl:Tasks:MaxParallelSteps must be at least 1 (it is {MaxParallelSteps}).");
         }
 
         if (MaxDocumentsPerTask < 1)

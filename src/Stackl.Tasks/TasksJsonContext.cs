@@ -15,6 +15,7 @@ namespace Stackl.Tasks;
 [JsonSerializable(typeof(TaskOutcome))]
 [JsonSerializable(typeof(TaskDecision))]
 [JsonSerializable(typeof(RevertRecord))]
+[JsonSerializable(typeof(Stackl.Tasks.Flows.FlowStepState))]
 [JsonSerializable(typeof(TaskView))]
 [JsonSerializable(typeof(TaskError))]
 [JsonSerializable(typeof(TaskLogLine))]

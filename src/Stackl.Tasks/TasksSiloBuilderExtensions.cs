@@ -84,7 +84,8 @@ public static class TasksSiloBuilderExtensions
             .AddTaskHandler<TransactionHandler>()
             .AddTaskHandler<EchoHandler>()
             .AddTaskHandler<SleepHandler>()
-            .AddTaskHandler<FailHandler>();
+            .AddTaskHandler<FailHandler>()
+            .AddTaskHandler<Flows.FlowHandler>();
         return builder;
     }
 

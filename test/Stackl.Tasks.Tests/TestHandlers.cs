@@ -112,4 +112,77 @@ public sealed class UndoRevertHandler(SideEffectJournal journal) : ITaskRevertHa
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(UndoData))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
 public sealed partial class TestJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+
+/// <summary>
+/// <c>test/step {name, set?: {key: value}, fail?: "always", failTimes?: n, gate?: name}</c>: a flow step that journals <c>do name</c>,
+/// stages <c>set</c>, fails when asked (<c>failTimes</c>: retryably, its first n attempts), and returns <c>{name, input}</c>.
+/// </summary>
+public sealed class FlowStepHandler(SideEffectJournal journal, TestGates gates) : ITaskHandler
+{
+    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
+
+    public string Topic => "test";
+
+    public string Subtype => "step";
+
+    public IReadOnlyList<string> Validate(JsonElement payload) =>
+        payload.TryGetProperty("set", out var set) ? [.. set.EnumerateObject().Select(p => p.Name)] : [];
+
+    public async Task<JsonElement?> ExecuteAsync(TaskContext context)
+    {
+        var name = context.Payload.GetProperty("name").GetString()!;
+        var attempt = _attempts.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
+        journal.Add($"do {name}");
+        if (context.Payload.TryGetProperty("set", out var set))
+        {
+            foreach (var property in set.EnumerateObject())
+            {
+                context.Stage(property.Name, property.Value);
+            }
+        }
+
+        if (context.Payload.TryGetProperty("gate", out var gate))
+        {
+            gates.Entered(gate.GetString()!).TrySetResult();
+            await gates.Released(gate.GetString()!).Task.WaitAsync(context.CancellationToken);
+        }
+
+        if (context.Payload.TryGetProperty("fail", out _))
+        {
+            throw new TaskFailedException(Contracts.ErrorCodes.HandlerFailed, $"{name} was asked to fail");
+        }
+
+        if (context.Payload.TryGetProperty("failTimes", out var failTimes) && attempt <= failTimes.GetInt32())
+        {
+            throw new TaskFailedException(Contracts.ErrorCodes.HandlerFailed, $"{name} failed attempt {attempt} on purpose") { Retryable = true };
+        }
+
+        using var result = JsonDocument.Parse($$"""{"name":{{JsonSerializer.Serialize(name, TestJsonContext.Default.String)}},"input":{{context.Payload.GetRawText()}}}""");
+        return result.RootElement.Clone();
+    }
+}
+
+/// <summary><c>test/unstep</c>: the revert of a <see cref="FlowStepHandler"/> step: journals <c>undo name</c>, or throws when its input says <c>failRevert</c>.</summary>
+public sealed class FlowStepRevertHandler(SideEffectJournal journal) : ITaskHandler
+{
+    public string Topic => "test";
+
+    public string Subtype => "unstep";
+
+    public IReadOnlyList<string> Validate(JsonElement payload) => [];
+
+    public Task<JsonElement?> ExecuteAsync(TaskContext context)
+    {
+        var input = context.Payload.GetProperty("input");
+        var name = input.GetProperty("name").GetString()!;
+        if (input.TryGetProperty("failRevert", out _))
+        {
+            throw new InvalidOperationException($"the undo of {name} failed");
+        }
+
+        journal.Add($"undo {name}");
+        return Task.FromResult<JsonElement?>(null);
+    }
+}

@@ -14,6 +14,8 @@ internal static class TestStackl
             })
             .AddTaskHandler<GateHandler>()
             .AddTaskHandler<SideEffectHandler>()
+            .AddTaskHandler<FlowStepHandler>()
+            .AddTaskHandler<FlowStepRevertHandler>()
             .AddTaskRevertHandler<UndoRevertHandler>();
     }
 }

@@ -23,6 +23,17 @@ internal interface ITaskExecutionGrain : IGrainWithStringKey
     /// <param name="revert">The action.</param>
     Task AddRevertAsync(RevertRecord revert);
 
+    /// <summary>Flow run: stores a step's state, with the revert of a step that completed, in one write.</summary>
+    /// <param name="step">The step's state.</param>
+    /// <param name="revert">The completed step's revert, or null.</param>
+    Task SaveStepAsync(Flows.FlowStepState step, RevertRecord? revert);
+
+    /// <summary>Rollback driver: one more revert action ran (newest first); a rollback resumed after a crash starts after it.</summary>
+    /// <param name="done">How many revert actions have run.</param>
+    /// <param name="step">The flow step it reverted, or null.</param>
+    /// <param name="logs">The lines its revert wrote.</param>
+    Task RevertDoneAsync(int done, string? step, IReadOnlyList<TaskLogLine> logs);
+
     /// <summary>Executor: keeps cancel and deadline from starting a rollback while one document commits alone; false when the task must not commit.</summary>
     Task<bool> BeginOnePhaseCommitAsync();
 
@@ -42,7 +53,8 @@ internal interface ITaskExecutionGrain : IGrainWithStringKey
 
     /// <summary>Rollback driver: documents released and reverts run; the task becomes final.</summary>
     /// <param name="revertError">The failure of a revert action, which makes the task RollbackFailed.</param>
-    Task FinishRollbackAsync(TaskError? revertError);
+    /// <param name="failedStep">The flow step whose revert failed, or null.</param>
+    Task FinishRollbackAsync(TaskError? revertError, string? failedStep);
 
     /// <summary>Recovery driver: whether the one document of a task whose executor died was committed by it.</summary>
     /// <param name="committed">True when the document holds the task's commit.</param>

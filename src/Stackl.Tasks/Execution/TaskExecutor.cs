@@ -3,6 +3,7 @@ using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Tasks.Diagnostics;
 using Stackl.Tasks.Documents;
+using Stackl.Tasks.Flows;
 using Stackl.Tasks.Handlers;
 
 namespace Stackl.Tasks.Execution;
@@ -42,7 +43,16 @@ internal sealed class TaskExecutor(
     /// <param name="cancelled">Cancelled when the task is cancelled (its rollback is then running).</param>
     /// <param name="siloStopping">Cancelled when the silo stops.</param>
     /// <param name="log">Where the handler's log lines wait until the task stores them.</param>
-    public async Task RunAsync(ITaskHandler handler, Task<DocumentLockResult>? firstLock, CancellationToken cancelled, CancellationToken siloStopping, TaskLogBuffer log)
+    /// <param name="storedSteps">A flow's steps as stored when this run started.</param>
+    /// <param name="progress">Where a flow shows its steps' live state, or null for a task that is not a flow.</param>
+    public async Task RunAsync(
+        ITaskHandler handler,
+        Task<DocumentLockResult>? firstLock,
+        CancellationToken cancelled,
+        CancellationToken siloStopping,
+        TaskLogBuffer log,
+        IReadOnlyDictionary<string, FlowStepState> storedSteps,
+        FlowProgress? progress)
     {
         using var run = StartActivity("stackl.task.run", ActivityKind.Consumer);
         run?.SetTag(TaskTelemetry.TopicTag, submission.Topic).SetTag(TaskTelemetry.SubtypeTag, submission.Subtype);
@@ -66,7 +76,7 @@ internal sealed class TaskExecutor(
             }
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
-            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, log, token);
+            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, log, token) { StoredSteps = storedSteps, Progress = progress };
             JsonElement? result;
             using (StartActivity("stackl.task.execute"))
             {
@@ -183,7 +193,11 @@ internal sealed class TaskExecutor(
     }
 
     /// <summary>Releases every document (discarding staged values), runs revert actions newest first, and ends the rollback.</summary>
-    public async Task RollBackAsync(IReadOnlyList<RevertRecord> reverts, CancellationToken siloStopping)
+    /// <remarks>Each revert that ran is stored before the next starts, so a rollback resumed after a crash repeats at most the one that was running.</remarks>
+    /// <param name="reverts">The task's revert actions, oldest first.</param>
+    /// <param name="done">How many of them (from the newest) already ran.</param>
+    /// <param name="siloStopping">Cancelled when the silo stops.</param>
+    public async Task RollBackAsync(IReadOnlyList<RevertRecord> reverts, int done, CancellationToken siloStopping)
     {
         using var activity = StartActivity("stackl.task.rollback");
         await TryAsync(
@@ -192,28 +206,52 @@ internal sealed class TaskExecutor(
                 await ReleaseAsync(submission.Documents);
                 environment.Faults.Hit(FaultPoint.DuringRevert, taskId);
                 TaskError? revertError = null;
-                for (var i = reverts.Count - 1; i >= 0; i--)
+                string? failedStep = null;
+                for (var i = reverts.Count - 1 - done; i >= 0; i--)
                 {
                     var revert = reverts[i];
+                    var log = new TaskLogBuffer(0);
                     try
                     {
-                        var revertHandler = environment.Handlers.GetRevert(revert.Kind) ?? throw new InvalidOperationException($"no revert handler is registered for kind '{revert.Kind}'");
-                        await revertHandler.RevertAsync(revert.Data, siloStopping);
+                        if (revert.Kind == FlowStepRevert.Kind)
+                        {
+                            await FlowStepRevert.RunAsync(revert, RevertContext(revert, log, siloStopping));
+                        }
+                        else
+                        {
+                            var revertHandler = environment.Handlers.GetRevert(revert.Kind) ?? throw new InvalidOperationException($"no revert handler is registered for kind '{revert.Kind}'");
+                            await revertHandler.RevertAsync(revert.Data, siloStopping);
+                        }
                     }
 #pragma warning disable CA1031 // A failing revert is recorded on the task (RollbackFailed), never dropped.
                     catch (Exception exception) when (!IsCrash(exception, siloStopping))
 #pragma warning restore CA1031
                     {
-                        revertError = new TaskError(ErrorCodes.RollbackFailed, $"Revert action {i + 1} of {reverts.Count} ({revert.Kind}) failed: {exception.Message}. Its side effect may still be in place and needs a person.");
+                        var notUndone = reverts.Take(i + 1).Select(r => r.Step).OfType<string>().Distinct(StringComparer.Ordinal).Reverse().ToList();
+                        revertError = new TaskError(ErrorCodes.RollbackFailed, revert.Step is { } step
+                            ? $"The revert of step '{step}' failed: {exception.Message}. Steps not undone: {string.Join(", ", notUndone)}; their side effects may still be in place and need a person."
+                            : $"Revert action {i + 1} of {reverts.Count} ({revert.Kind}) failed: {exception.Message}. Its side effect may still be in place and needs a person.");
+                        failedStep = revert.Step;
                         activity?.SetStatus(ActivityStatusCode.Error, revertError.Message);
                         break;
                     }
+
+                    await Self.RevertDoneAsync(reverts.Count - i, revert.Step, log.Snapshot());
+                    if (i > 0)
+                    {
+                        environment.Faults.Hit(FaultPoint.BetweenReverts, taskId);
+                    }
                 }
 
-                await Self.FinishRollbackAsync(revertError);
+                await Self.FinishRollbackAsync(revertError, failedStep);
             },
             siloStopping);
     }
+
+    // A flow step's revert runs its handler with no documents (the rollback has released them) and the silo's stop as its cancellation.
+    private TaskContext RevertContext(RevertRecord revert, TaskLogBuffer log, CancellationToken siloStopping) =>
+        new TaskContext(taskId, submission, deadline, [], Self, environment, TimeProvider, log, siloStopping)
+            .ForStep(revert.Step ?? "revert", revert.Data, new HashSet<string>(StringComparer.Ordinal), log, siloStopping);
 
     /// <summary>For a running task whose executor died: asks each document whether the task committed there (a one-phase commit).</summary>
     public async Task RecoverAsync(CancellationToken siloStopping)

@@ -1,6 +1,7 @@
 using Orleans.Placement;
 using Stackl.Contracts;
 using Stackl.Tasks.Documents;
+using Stackl.Tasks.Flows;
 
 namespace Stackl.Tasks.Execution;
 
@@ -30,6 +31,10 @@ internal sealed class TaskGrain(
 
     // The lines the running handler wrote that the task has not stored yet (they are stored with its outcome).
     private TaskLogBuffer? _unstoredLogs;
+
+    // A flow's steps as its run sees them now (stored or not), and its step graph for views.
+    private FlowProgress? _flowProgress;
+    private FlowPlan? _flowPlan;
 
     // True once a final status is known to be stored (written here, or read at activation).
     private bool _finalStored;
@@ -232,6 +237,45 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
+    public async Task SaveStepAsync(FlowStepState step, RevertRecord? revert)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (Current.Status != TaskStatus.Running || Current.Committing)
+        {
+            throw new TaskFailedException(ErrorCodes.Cancelled, $"Flow {GrainKey} is {Current.Status}; its step '{step.Name}' is not stored.");
+        }
+
+        (Current.Steps ??= new Dictionary<string, FlowStepState>(StringComparer.Ordinal))[step.Name] = step;
+        if (revert is not null)
+        {
+            Current.Reverts.Add(revert);
+        }
+
+        await WriteOrForgetAsync(state);
+    }
+
+    /// <inheritdoc />
+    public async Task RevertDoneAsync(int done, string? step, IReadOnlyList<TaskLogLine> logs)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        if (Current.Status != TaskStatus.RollingBack || done <= Current.RevertsDone)
+        {
+            return;
+        }
+
+        Current.RevertsDone = done;
+        if (step is not null && Current.Steps?.GetValueOrDefault(step) is { } reverted)
+        {
+            reverted.Status = StepStatus.Reverted;
+            reverted.RevertOrder ??= Current.Steps.Values.Count(s => s.RevertOrder is not null) + 1;
+            reverted.Logs.AddRange(logs);
+            _flowProgress?.Show(reverted);
+        }
+
+        await WriteOrForgetAsync(state);
+    }
+
+    /// <inheritdoc />
     public Task<bool> BeginOnePhaseCommitAsync()
     {
         if (Current.Status != TaskStatus.Running || Current.Committing || TimeProvider.GetUtcNow() >= Current.Deadline)
@@ -300,11 +344,18 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
-    public async Task FinishRollbackAsync(TaskError? revertError)
+    public async Task FinishRollbackAsync(TaskError? revertError, string? failedStep)
     {
         if (Current.Status != TaskStatus.RollingBack)
         {
             return;
+        }
+
+        if (failedStep is not null && Current.Steps?.GetValueOrDefault(failedStep) is { } step)
+        {
+            step.Status = StepStatus.RevertFailed;
+            step.Error = revertError;
+            _flowProgress?.Show(step);
         }
 
         await BecomeFinalAsync(revertError is null ? Current.RollbackTarget : TaskStatus.RollbackFailed, revertError ?? Current.Error);
@@ -323,6 +374,10 @@ internal sealed class TaskGrain(
         {
             Current.AddLogs([new TaskLogLine(TimeProvider.GetUtcNow(), "The silo running this task stopped after its document committed; the task completed on recovery (its result, if any, was lost).")]);
             await BecomeFinalAsync(TaskStatus.Completed, error: null);
+        }
+        else if (IsResumable)
+        {
+            await ResumeAsync();
         }
         else
         {
@@ -412,11 +467,24 @@ internal sealed class TaskGrain(
         {
             await FinishRecoveryAsync(committed: false);
         }
+
         else
         {
             // The executor died with its silo: a one-phase commit may have reached its document before the crash.
             StartDriver(DriverKind.Recovery, (executor, stopping) => executor.RecoverAsync(stopping));
         }
+    }
+
+    private bool IsResumable => environment.Handlers.TryGet(Current.Submission!.Topic, Current.Submission.Subtype) is IResumableTaskHandler;
+
+    /// <summary>A flow whose run stopped (its silo died, or its executor failed to store a step) continues from its stored steps.</summary>
+    private async Task ResumeAsync()
+    {
+        Current.Attempt++;
+        Current.AddLogs([new TaskLogLine(TimeProvider.GetUtcNow(), $"Resumed on silo {environment.SiloName} (run {Current.Attempt}): completed steps are kept; a step that was running runs again.")]);
+        await WriteOrForgetAsync(state);
+        Publish();
+        StartExecutor(firstLock: null);
     }
 
     private async Task BeginRollbackAsync(TaskStatus target, TaskError error)
@@ -504,7 +572,9 @@ internal sealed class TaskGrain(
         var cancel = _executorCancel.Token;
         var handler = environment.Handlers.Get(Current.Submission!.Topic, Current.Submission.Subtype);
         var log = _unstoredLogs = new TaskLogBuffer(Current.Logs.Count);
-        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, firstLock, cancel, stopping, log));
+        var progress = handler is IResumableTaskHandler ? _flowProgress = new FlowProgress() : null;
+        var stored = Current.Steps?.ToDictionary(s => s.Key, s => s.Value.Copy(), StringComparer.Ordinal) ?? [];
+        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, firstLock, cancel, stopping, log, stored, progress));
     }
 
     private Task<DocumentLockResult> RequestLock(string documentKey) =>
@@ -529,7 +599,8 @@ internal sealed class TaskGrain(
     private void StartRollbackDriver()
     {
         var reverts = Current.Reverts.ToList();
-        StartDriver(DriverKind.Rollback, (executor, stopping) => executor.RollBackAsync(reverts, stopping));
+        var done = Current.RevertsDone;
+        StartDriver(DriverKind.Rollback, (executor, stopping) => executor.RollBackAsync(reverts, done, stopping));
     }
 
     private void StartDriver(DriverKind kind, Func<TaskExecutor, CancellationToken, Task> drive)
@@ -581,5 +652,29 @@ internal sealed class TaskGrain(
         }
     }
 
-    private TaskView? View() => state.RecordExists && Current.Submission is not null ? Current.ToView(GrainKey, unstoredLogs: _unstoredLogs?.After(Current.Logs.Count)) : null;
+    private TaskView? View() =>
+        state.RecordExists && Current.Submission is not null
+            ? Current.ToView(GrainKey, unstoredLogs: _unstoredLogs?.After(Current.Logs.Count), steps: StepViews())
+            : null;
+
+    private IReadOnlyList<StepView>? StepViews()
+    {
+        var submission = Current.Submission!;
+        if (environment.Handlers.TryGet(submission.Topic, submission.Subtype) is not IResumableTaskHandler)
+        {
+            return null;
+        }
+
+        try
+        {
+            _flowPlan ??= FlowPlan.Parse(submission.Payload, environment.Handlers);
+        }
+        catch (TaskValidationException)
+        {
+            // A handler the flow started with is no longer registered: the flow shows no steps rather than failing every read.
+            return null;
+        }
+
+        return FlowViews.Build(GrainKey, _flowPlan, Current, _flowProgress);
+    }
 }

@@ -29,7 +29,8 @@ public enum TaskDecision
 /// <summary>A durable revert action, run by the <see cref="Handlers.ITaskRevertHandler"/> of its kind on rollback.</summary>
 /// <param name="Kind">Which revert handler runs it.</param>
 /// <param name="Data">What it needs.</param>
-public sealed record RevertRecord(string Kind, JsonElement Data);
+/// <param name="Step">The flow step that registered it (null for a task that is not a flow).</param>
+public sealed record RevertRecord(string Kind, JsonElement Data, string? Step = null);
 
 /// <summary>What a handler produced: its result and the log lines it wrote.</summary>
 /// <param name="Result">The result, or null.</param>
@@ -104,6 +105,12 @@ public sealed class TaskState
     /// <summary>Revert actions in the order they were registered.</summary>
     public List<RevertRecord> Reverts { get; set; } = [];
 
+    /// <summary>How many revert actions the rollback has run, newest first: a rollback resumed after a crash runs the rest.</summary>
+    public int RevertsDone { get; set; }
+
+    /// <summary>A flow's steps by name, as last stored (null for a task that is not a flow, and before its first step is stored).</summary>
+    public Dictionary<string, Flows.FlowStepState>? Steps { get; set; }
+
     /// <summary>Appends log lines up to <see cref="MaxLogLines"/>.</summary>
     /// <param name="lines">The lines.</param>
     public void AddLogs(IReadOnlyList<TaskLogLine> lines)
@@ -124,7 +131,8 @@ public sealed class TaskState
     /// <param name="id">The task id.</param>
     /// <param name="includeLogs">False for listings, which carry no log lines.</param>
     /// <param name="unstoredLogs">Lines its running handler wrote that are not stored yet.</param>
-    public TaskView ToView(string id, bool includeLogs = true, IEnumerable<TaskLogLine>? unstoredLogs = null)
+    /// <param name="steps">A flow's steps.</param>
+    public TaskView ToView(string id, bool includeLogs = true, IEnumerable<TaskLogLine>? unstoredLogs = null, IReadOnlyList<StepView>? steps = null)
     {
         var submission = Submission ?? throw new InvalidOperationException($"Task {id} has no submission.");
         return new TaskView(
@@ -145,6 +153,7 @@ public sealed class TaskState
             includeLogs ? [.. Logs, .. unstoredLogs ?? []] : [],
             Silo,
             CancelledBy,
-            CancelRequested);
+            CancelRequested,
+            steps);
     }
 }

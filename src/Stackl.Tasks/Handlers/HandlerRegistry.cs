@@ -40,6 +40,11 @@ public sealed class HandlerRegistry
             ? handler
             : throw new TaskValidationException(ErrorCodes.UnknownTopic, $"No handler for topic '{topic}' and subtype '{subtype}'; known: {string.Join(", ", Topics)}.");
 
+    /// <summary>The handler of a topic/subtype, or null.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="subtype">The subtype.</param>
+    public ITaskHandler? TryGet(string topic, string subtype) => _handlers.GetValueOrDefault((topic, subtype));
+
     /// <summary>The revert handler of a kind, or null.</summary>
     /// <param name="kind">The kind.</param>
     public ITaskRevertHandler? GetRevert(string kind) => _reverts.GetValueOrDefault(kind);

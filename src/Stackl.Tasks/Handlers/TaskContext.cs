@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Tasks.Execution;
+using Stackl.Tasks.Flows;
 
 namespace Stackl.Tasks.Handlers;
 
@@ -14,6 +15,11 @@ public sealed class TaskContext
     private readonly ITaskExecutionGrain _task;
     private readonly TaskEnvironment _environment;
     private readonly TimeProvider _timeProvider;
+
+    // A step of a flow: its own input, the documents it declared, its own staging over the flow's (kept when the step completes).
+    private readonly TaskContext? _flow;
+    private readonly JsonElement? _stepInput;
+    private readonly IReadOnlySet<string>? _stepDocuments;
 
     internal TaskContext(
         string taskId,
@@ -37,11 +43,21 @@ public sealed class TaskContext
         CancellationToken = cancellationToken;
     }
 
+    private TaskContext(TaskContext flow, string stepId, string stepName, JsonElement input, IReadOnlySet<string> documents, TaskLogBuffer log, CancellationToken cancellationToken)
+        : this(stepId, flow._submission, flow.Deadline, flow._committed, flow._task, flow._environment, flow._timeProvider, log, cancellationToken)
+    {
+        _flow = flow;
+        _stepInput = input;
+        _stepDocuments = documents;
+        StepName = stepName;
+    }
+
     /// <summary>The task's id.</summary>
     public string TaskId { get; }
 
     /// <summary>The task's payload.</summary>
-    public JsonElement Payload => _submission.Payload;
+    /// <remarks>For a step of a flow: the step's input (its constants and the values it requires).</remarks>
+    public JsonElement Payload => _stepInput ?? _submission.Payload;
 
     /// <summary>When the task times out.</summary>
     public DateTimeOffset Deadline { get; }
@@ -53,13 +69,37 @@ public sealed class TaskContext
     public IServiceProvider Services => _environment.Services;
 
     /// <summary>The keys the task holds locks on.</summary>
-    public IReadOnlyCollection<string> Documents => _committed.Keys;
+    public IReadOnlyCollection<string> Documents => _stepDocuments ?? (IReadOnlyCollection<string>)_committed.Keys;
+
+    /// <summary>The step's name when this is a step of a flow, else null.</summary>
+    public string? StepName { get; }
 
     internal IReadOnlyDictionary<string, JsonElement?> Staged => _staged;
 
+    /// <summary>What the flow stored of its steps when this run started (empty on its first run).</summary>
+    internal IReadOnlyDictionary<string, FlowStepState> StoredSteps { get; init; } = new Dictionary<string, FlowStepState>();
+
+    /// <summary>Where a flow's run shows its steps' live state to the task's readers.</summary>
+    internal FlowProgress? Progress { get; init; }
+
+    internal TaskEnvironment Environment => _environment;
+
     /// <summary>Reads a locked document as this task sees it: its own staged value, else the committed one (null when absent).</summary>
+    /// <remarks>A step of a flow sees what the flow's completed steps staged.</remarks>
     /// <param name="key">A key the task locked.</param>
-    public JsonElement? Read(string key) => _staged.TryGetValue(key, out var staged) ? staged : Committed(key).Value;
+    public JsonElement? Read(string key)
+    {
+        var committed = Committed(key).Value;
+        lock (_staged)
+        {
+            if (_staged.TryGetValue(key, out var staged))
+            {
+                return staged;
+            }
+        }
+
+        return _flow is not null ? _flow.Read(key) : committed;
+    }
 
     /// <summary>The committed version of a locked document (0 when it never existed).</summary>
     /// <param name="key">A key the task locked.</param>
@@ -77,14 +117,18 @@ public sealed class TaskContext
             throw new TaskFailedException(ErrorCodes.InvalidPayload, $"The new value of {key} {problem}");
         }
 
-        _staged[key] = value?.Clone();
+        lock (_staged)
+        {
+            _staged[key] = value?.Clone();
+        }
     }
 
     /// <summary>Adds a log line: watchers see it at once, the task stores it with its outcome.</summary>
     /// <param name="message">The line.</param>
     public void Log(string message)
     {
-        if (_log.Add(new TaskLogLine(_timeProvider.GetUtcNow(), message)) is not var (line, position))
+        // A step's lines go to the step's timeline, which its flow stores and shows; events are the flow's own.
+        if (_log.Add(new TaskLogLine(_timeProvider.GetUtcNow(), message)) is not var (line, position) || StepName is not null)
         {
             return;
         }
@@ -97,13 +141,43 @@ public sealed class TaskContext
     /// <remarks>A revert may run more than once after a crash, so it must be idempotent.</remarks>
     /// <param name="kind">The <see cref="ITaskRevertHandler.Kind"/> that undoes it.</param>
     /// <param name="data">What the revert handler needs.</param>
-    public Task OnRevertAsync(string kind, JsonElement data) => _task.AddRevertAsync(new RevertRecord(kind, data.Clone()));
+    public Task OnRevertAsync(string kind, JsonElement data) => _task.AddRevertAsync(new RevertRecord(kind, data.Clone(), StepName));
+
+    /// <summary>A context for one attempt of a flow's step: it sees the flow's documents as staged so far, and stages on its own.</summary>
+    internal TaskContext ForStep(string stepName, JsonElement input, IReadOnlySet<string> documents, TaskLogBuffer log, CancellationToken cancellationToken) =>
+        new(this, $"{TaskId}/{stepName}", stepName, input, documents, log, cancellationToken);
+
+    /// <summary>Keeps a completed step's writes in the flow's staging (committed with the flow, or dropped by its rollback).</summary>
+    internal void Apply(IReadOnlyDictionary<string, JsonElement?> writes)
+    {
+        lock (_staged)
+        {
+            foreach (var (key, value) in writes)
+            {
+                _staged[key] = value;
+            }
+        }
+    }
+
+    /// <summary>A snapshot of what this context staged.</summary>
+    internal Dictionary<string, JsonElement?> StagedSnapshot()
+    {
+        lock (_staged)
+        {
+            return new Dictionary<string, JsonElement?>(_staged, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Stores a step's state (and the revert of a completed step) with the flow, durably.</summary>
+    internal Task SaveStepAsync(FlowStepState step, RevertRecord? revert) => _task.SaveStepAsync(step, revert);
 
     /// <summary>Every line written, for the outcome the task stores (the task stores one outcome, so no line is stored twice).</summary>
     internal IReadOnlyList<TaskLogLine> TakeLog() => _log.Snapshot();
 
     private (long Version, JsonElement? Value) Committed(string key) =>
-        _committed.TryGetValue(key, out var document)
+        _committed.TryGetValue(key, out var document) && (_stepDocuments is null || _stepDocuments.Contains(key))
             ? document
-            : throw new TaskFailedException(ErrorCodes.InvalidDocumentKey, $"Document {key} is not locked by this task; declare it in the task's documents.");
+            : throw new TaskFailedException(ErrorCodes.InvalidDocumentKey, StepName is null
+                ? $"Document {key} is not locked by this task; declare it in the task's documents."
+                : $"Document {key} is not among the documents of step '{StepName}'; declare it in the step's documents.");
 }
