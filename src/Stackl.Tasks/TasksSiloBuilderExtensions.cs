@@ -85,6 +85,8 @@ public static class TasksSiloBuilderExtensions
             .AddTaskHandler<EchoHandler>()
             .AddTaskHandler<SleepHandler>()
             .AddTaskHandler<FailHandler>()
+            .AddTaskHandler<ProvisionHandler>()
+            .AddTaskHandler<DeprovisionHandler>()
             .AddTaskHandler<Flows.FlowHandler>();
         return builder;
     }

@@ -180,7 +180,6 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
                     var result = (await handler.ExecuteAsync(context))?.Clone();
                     attempt.Token.ThrowIfCancellationRequested();
                     Faults.Hit(FaultPoint.DuringStep, flow.TaskId);
-                    state.Status = StepStatus.Completed;
                     state.Finished = Time.GetUtcNow();
                     state.Result = result;
                     state.Error = null;
@@ -188,8 +187,13 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
                     state.Logs.AddRange(log.Snapshot());
                     state.CompletedOrder = Interlocked.Increment(ref _completed);
                     Note(step, state, $"completed (attempt {state.Attempt})");
-                    await flow.SaveStepAsync(state.Copy(), step.Revert is null ? null : FlowStepRevert.Create(step, input, result));
+                    var completed = state.Copy();
+                    completed.Status = StepStatus.Completed;
+                    await flow.SaveStepAsync(completed, step.Revert is null ? null : FlowStepRevert.Create(step, input, result));
+
+                    // The scheduler starts the steps after this one once it reads Completed: what it provides must be in place first.
                     Keep(step, state);
+                    state.Status = StepStatus.Completed;
                     Show(state);
                     return;
                 }
@@ -241,7 +245,7 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
     };
 
     private static TaskFailedException StepFailed(FlowStepPlan step, FlowStepState state) =>
-        new(ErrorCodes.StepFailed, $"Step '{step.Name}' ({step.Handler}) failed after {state.Attempt} attempt{(state.Attempt == 1 ? "" : "s")}: {state.Error?.Message} The flow rolled back: its completed steps were reverted, newest first, and no document was changed.");
+        new(ErrorCodes.StepFailed, $"Step '{step.Name}' ({step.Handler}) failed after {state.Attempt} attempt{(state.Attempt == 1 ? "" : "s")}: {state.Error?.Message.TrimEnd('.')}. The flow rolled back: its completed steps were reverted, newest first, and no document was changed.");
 
     private JsonElement Input(FlowStepPlan step)
     {
