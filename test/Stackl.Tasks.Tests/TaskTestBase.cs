@@ -106,4 +106,19 @@ public abstract class TaskTestBase(IEngineUnderTest engine) : IAsyncLifetime
     /// <summary>Waits until no document is locked (the laws' progress condition).</summary>
     protected Task NoLocksAsync() =>
         Eventually.ValueAsync("every document lock is released", async () => (await Documents.ListLocksAsync(100)).Count, n => n == 0, Wait);
+
+    /// <summary>Arms <paramref name="point"/> to kill the silo, submits, and returns the id of the task that reached it.</summary>
+    protected async Task<string> SubmitAndKillAtAsync(FaultPoint point, TaskSpec spec)
+    {
+        var killed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Faults.Arm(point, taskId =>
+        {
+            Host.Kill();
+            killed.TrySetResult(taskId);
+        });
+        var submitted = await Tasks.SubmitAsync(spec);
+        var killedTask = await killed.Task.WaitAsync(Wait);
+        Assert.Equal(submitted.Id, killedTask);
+        return submitted.Id;
+    }
 }

@@ -121,8 +121,6 @@ public sealed partial class TestJsonContext : System.Text.Json.Serialization.Jso
 /// </summary>
 public sealed class FlowStepHandler(SideEffectJournal journal, TestGates gates) : ITaskHandler
 {
-    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
-
     public string Topic => "test";
 
     public string Subtype => "step";
@@ -133,8 +131,10 @@ public sealed class FlowStepHandler(SideEffectJournal journal, TestGates gates) 
     public async Task<JsonElement?> ExecuteAsync(TaskContext context)
     {
         var name = context.Payload.GetProperty("name").GetString()!;
-        var attempt = _attempts.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
+
+        // Counted in the journal, which outlives a restart of the silo, so a resumed flow's step knows its earlier attempts.
         journal.Add($"do {name}");
+        var attempt = journal.Entries.Count(e => e == $"do {name}");
         if (context.Payload.TryGetProperty("set", out var set))
         {
             foreach (var property in set.EnumerateObject())

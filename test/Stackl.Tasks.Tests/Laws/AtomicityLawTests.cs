@@ -103,20 +103,6 @@ public abstract class AtomicityLawTests(IEngineUnderTest engine) : TaskTestBase(
         Assert.Equal("""{"v":2}""", await ValueAsync("config/app"));
         await NoLocksAsync();
     }
-
-    private async Task<string> SubmitAndKillAtAsync(FaultPoint point, TaskSpec spec)
-    {
-        var killed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Faults.Arm(point, taskId =>
-        {
-            Host.Kill();
-            killed.TrySetResult(taskId);
-        });
-        var submitted = await Tasks.SubmitAsync(spec);
-        var killedTask = await killed.Task.WaitAsync(Wait);
-        Assert.Equal(submitted.Id, killedTask);
-        return submitted.Id;
-    }
 }
 
 public sealed class AtomicityLawTestsOnSqlite() : AtomicityLawTests(new SqliteUnderTest());
