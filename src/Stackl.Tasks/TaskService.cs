@@ -56,7 +56,7 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         using var activity = TaskTelemetry.Source.StartActivity("stackl.task.submit", ActivityKind.Producer);
         try
         {
-            var submission = caller.Authorize(Validate(spec));
+            var submission = caller.Authorize(Validate(spec), StepHandlers(spec, caller));
             if (drain.IsDraining)
             {
                 throw new SiloUnavailableException("This silo is stopping and takes no new tasks; submit the task to another silo (the load balancer stops sending here once /health/ready answers 503).");
@@ -205,6 +205,12 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
     /// <param name="cancellationToken">Cancels the wait.</param>
     public Task<IReadOnlyList<string>> GetLockWaitersAsync(string key, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IDocumentGrain>(DocumentKey.Validate(key)).GetWaitingAsync().WaitAsync(cancellationToken);
+
+    // A flow runs other handlers: a caller limited to some topics may not reach the others through a flow. An anonymous caller may do everything.
+    private IEnumerable<string>? StepHandlers(TaskSpec spec, StacklPrincipal caller) =>
+        caller.IsAuthenticated && spec.Topic == Flows.FlowHandler.FlowTopic && handlers.TryGet(spec.Topic, spec.Subtype) is Flows.FlowHandler
+            ? Flows.FlowPlan.Parse(spec.Payload, handlers).Steps.SelectMany(s => s.Revert is { } revert ? new[] { s.Handler, revert } : [s.Handler]).Distinct(StringComparer.Ordinal).ToList()
+            : null;
 
     private static void CheckName(string? value, string field)
     {

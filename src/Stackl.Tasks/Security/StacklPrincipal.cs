@@ -16,13 +16,19 @@ public sealed record StacklPrincipal(string Name, string Role, RoleGrants Grants
     /// <summary>Checks a validated submission against the grants and returns it with the principal as its source.</summary>
     /// <exception cref="AccessDeniedException">The topic, a document or the source is not the principal's to use.</exception>
     /// <param name="submission">The submission <see cref="TaskService.Validate"/> made.</param>
-    public TaskSubmission Authorize(TaskSubmission submission)
+    /// <param name="stepHandlers">For a flow: the handlers its steps and reverts run, each of which the principal must be allowed to submit on its own.</param>
+    public TaskSubmission Authorize(TaskSubmission submission, IEnumerable<string>? stepHandlers = null)
     {
         ArgumentNullException.ThrowIfNull(submission);
         var kind = $"{submission.Topic}/{submission.Subtype}";
         if (!RoleGrants.Matches(Grants.Submit, kind))
         {
             throw Denied($"submit {kind} tasks", "Submit");
+        }
+
+        if (stepHandlers?.FirstOrDefault(step => !RoleGrants.Matches(Grants.Submit, step)) is { } refusedStep)
+        {
+            throw Denied($"submit {refusedStep} tasks, which a step of the flow runs", "Submit");
         }
 
         if (kind == "document/restore" && !Grants.Restore)

@@ -61,6 +61,9 @@ public sealed class TaskApiTests : ApiTestBase
     [InlineData("""{"topic":"demo","subtype":"echo","timeout":"9h"}""", 422, ErrorCodes.InvalidTimeout, "at most 1h")]
     [InlineData("""{"topic":"demo","subtype":"echo","documents":["Prod"]}""", 422, ErrorCodes.InvalidDocumentKey, "documents[0]")]
     [InlineData("""{"topic":"document","subtype":"transaction","payload":{"ops":[{"op":"launch","key":"a/b"}]}}""", 422, ErrorCodes.InvalidPayload, "payload.ops[0].op")]
+    [InlineData("""{"topic":"flow","subtype":"run","payload":{"step":"dns","handler":"demo/provision","input":{"kind":"dns","name":"x"},"requires":["vm"]}}""", 422, ErrorCodes.InvalidFlow, "Step 'dns' requires 'vm', which no step provides")]
+    [InlineData("""{"topic":"flow","subtype":"run","payload":{"step":"dns","handler":"demo/provision","input":{"kind":"dns"}}}""", 422, ErrorCodes.InvalidPayload, "step 'dns': payload.name is required")]
+    [InlineData("""{"topic":"flow","subtype":"run","payload":{"step":"dns","handler":"demo/provision","input":{"kind":"dns","name":"x"},"retry":{"backoff":"linear"}}}""", 422, ErrorCodes.InvalidFlow, "step 'dns'.retry.backoff must be")]
     public async Task Submit_BadInput_GetsAProblemNamingTheFieldAndStoresNothing(string body, int status, string code, string detail)
     {
         using var response = await Silo.PostAsync("/api/tasks?wait=1s", body);
@@ -69,6 +72,21 @@ public sealed class TaskApiTests : ApiTestBase
         Assert.Equal((status, code), (problem.Status, problem.Code));
         Assert.Contains(detail, problem.Detail, StringComparison.Ordinal);
         Assert.Equal(0, await Silo.TaskCountAsync());
+    }
+
+    [Fact]
+    public async Task Flow_OverHttp_AnswersWithItsStepsAsATree()
+    {
+        var flow = await Silo.SubmitAsync(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "flows", "environment.json")));
+
+        Assert.Equal(TaskStatus.Failed, flow.Status);
+        Assert.Equal(ErrorCodes.StepFailed, flow.Error!.Code);
+        var steps = flow.Steps!.ToDictionary(s => s.Name);
+        Assert.Equal(["network", "vm1", "vm2", "vm3", "install", "dns"], flow.Steps!.Select(s => s.Name));
+        Assert.Equal((StepStatus.Failed, StepStatus.Reverted), (steps["dns"].Status, steps["install"].Status));
+        Assert.Equal((1, 5), (steps["install"].RevertOrder, steps["network"].RevertOrder));
+        Assert.Equal(2, steps["install"].Attempt);
+        Assert.Contains(steps["network"].Logs, l => l.Message == "deleted network net-1");
     }
 
     [Fact]

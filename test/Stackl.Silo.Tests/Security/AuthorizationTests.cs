@@ -99,6 +99,31 @@ public sealed class AuthorizationTests(SecuredSilo silo) : IClassFixture<Secured
     public async Task PutDocumentUnderDeploy_PerRole(string role, HttpStatusCode expected) =>
         await ExpectAsync(role, HttpMethod.Put, $"/api/documents/deploy/{role}-{Guid.NewGuid():N}?wait=10s", """{"replicas":1}""", expected);
 
+    [Theory]
+    [InlineData("demo/provision", "deploy/flow", HttpStatusCode.OK)]
+    [InlineData("document/delete", "deploy/flow", HttpStatusCode.Forbidden)]
+    [InlineData("demo/provision", "account/flow", HttpStatusCode.Forbidden)]
+    public async Task Flow_EveryStepHandlerAndDocumentMustBeWithinTheGrants(string stepHandler, string document, HttpStatusCode expected)
+    {
+        var input = stepHandler == "demo/provision" ? """{"kind": "vm", "name": "a"}""" : $$"""{"key": "{{document}}-{{Guid.NewGuid():N}}"}""";
+        var flow = $$$"""
+            {"topic": "flow", "subtype": "run", "payload": {"linear": [
+              {"step": "a", "handler": "{{{stepHandler}}}", "input": {{{input}}}, "documents": ["{{{document}}}-{{{Guid.NewGuid():N}}}"]},
+              {"step": "b", "handler": "demo/provision", "input": {"kind": "vm", "name": "b"}, "revert": "demo/deprovision"}
+            ]}}
+            """;
+        var before = await TaskCountAsync();
+        using var response = await silo.SendAsync(SecuredSilo.Deployer, HttpMethod.Post, "/api/tasks?wait=10s", flow);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            var problem = await ApiSilo.ProblemAsync(response);
+            Assert.Contains(stepHandler == "document/delete" ? "document/delete" : document, problem.Detail, StringComparison.Ordinal);
+            Assert.Equal(before, await TaskCountAsync());
+        }
+    }
+
     [Fact]
     public async Task Transaction_ReachingOutsideTheWriteGrants_Answers403NamingTheKeyAndStoresNothing()
     {

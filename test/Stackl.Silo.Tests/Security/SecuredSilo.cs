@@ -11,7 +11,7 @@ namespace Stackl.Silo.Tests.Security;
 /// </summary>
 public sealed class SecuredSilo : IAsyncLifetime
 {
-    /// <summary>The custom role: demo tasks and document puts and transactions under <c>deploy/</c> only.</summary>
+    /// <summary>The custom role: demo tasks, flows, and document puts and transactions under <c>deploy/</c> only.</summary>
     public const string Deployer = "deployer";
 
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
@@ -34,6 +34,7 @@ public sealed class SecuredSilo : IAsyncLifetime
             ("Stackl:Auth:Roles:deployer:Submit:0", "demo/*"),
             ("Stackl:Auth:Roles:deployer:Submit:1", "document/put"),
             ("Stackl:Auth:Roles:deployer:Submit:2", "document/transaction"),
+            ("Stackl:Auth:Roles:deployer:Submit:3", "flow/run"),
             ("Stackl:Auth:Roles:deployer:Read:0", "deploy/*"),
             ("Stackl:Auth:Roles:deployer:Write:0", "deploy/*"));
         _keys["admin"] = TestKeys.Admin;
