@@ -24,6 +24,25 @@
     'document/delete': { key: 'demo/greeting' },
     'document/restore': { key: 'demo/greeting', version: 1 },
     'document/transaction': { ops: [{ op: 'increment', key: 'demo/a', path: '/n', by: -1 }, { op: 'increment', key: 'demo/b', path: '/n', by: 1 }] },
+    'flow/run': { linear: [
+      { step: 'network', handler: 'demo/provision', input: { kind: 'network', name: 'net-1' }, provides: 'network', revert: 'demo/deprovision' },
+      { unordered: [
+        { step: 'vm1', handler: 'demo/provision', input: { kind: 'vm', name: 'vm-1' }, requires: ['network'], revert: 'demo/deprovision' },
+        { step: 'vm2', handler: 'demo/provision', input: { kind: 'vm', name: 'vm-2', failTimes: 1 }, requires: ['network'], revert: 'demo/deprovision', retry: { attempts: 3, initial: '1s' } },
+      ] },
+      { step: 'dns', handler: 'demo/provision', input: { kind: 'dns', name: 'env.example.org' } },
+    ] },
+  };
+  const STEP_HELP = {
+    Pending: 'Waiting for the steps before it.',
+    Running: 'An attempt is running.',
+    Retrying: 'An attempt failed with a retryable error; the next attempt is due at its next-attempt time.',
+    Completed: 'Done; what it provides went to the steps after it.',
+    Skipped: 'Its condition was false, or a value it requires was never provided.',
+    Failed: 'Its last attempt failed: the flow rolls back.',
+    Cancelled: 'It was running, or had not started, when another step failed or the flow was cancelled or timed out.',
+    Reverted: 'It completed, and its revert ran when the flow rolled back.',
+    RevertFailed: 'Its revert failed: its side effect may still be in place and needs a person.',
   };
 
   const view = document.getElementById('view');
@@ -820,17 +839,134 @@
     };
   }
 
+  // ---------------------------------------------------------------- flows
+
+  /** Each step's dependency level: 0 for a step that runs after none, else 1 + the highest level of the steps it runs after. */
+  function stepLevels(steps) {
+    const byName = new Map(steps.map((step) => [step.name, step]));
+    const levels = new Map();
+    const level = (step, path) => {
+      if (levels.has(step.name)) return levels.get(step.name);
+      // The silo refuses a cyclic flow; should one arrive anyway, draw it rather than recurse forever.
+      if (path.has(step.name)) return 0;
+      path.add(step.name);
+      const before = step.after.map((name) => byName.get(name)).filter(Boolean);
+      const value = before.length ? 1 + Math.max(...before.map((other) => level(other, path))) : 0;
+      levels.set(step.name, value);
+      return value;
+    };
+    steps.forEach((step) => level(step, new Set()));
+    return levels;
+  }
+
+  function stepBox(step, selected, onSelect) {
+    return h('button', {
+      type: 'button',
+      class: selected ? 'step selected' : 'step',
+      dataset: { step: step.name, status: step.status },
+      title: `${step.path}: ${STEP_HELP[step.status] || step.status} Click for its timeline.`,
+      'aria-pressed': selected ? 'true' : 'false',
+      onclick: () => onSelect(step.name),
+    },
+    h('span', { class: 'step-name', text: step.name }),
+    h('span', { class: 'step-handler mono', text: step.handler }),
+    h('span', { class: 'step-facts' },
+      h('span', { class: `badge s-${step.status} step-status`, text: step.status }),
+      step.attempt > 0 ? h('span', { class: 'step-attempt', title: 'Attempts so far', text: `attempt ${step.attempt}` }) : null,
+      step.revertOrder ? h('span', { class: 'step-revert', title: `Reverted as number ${step.revertOrder} of the rollback (1 ran first)`, text: `↩ ${step.revertOrder}` }) : null));
+  }
+
+  /** The steps in columns by dependency level, with an SVG arrow from each step to each step that runs after it. */
+  function flowGraph(steps, selected, onSelect) {
+    const levels = stepLevels(steps);
+    const columns = [];
+    for (const step of steps) (columns[levels.get(step.name)] ||= []).push(step);
+    const edges = s('svg', { class: 'flow-edges', 'aria-hidden': 'true' });
+    const graph = h('div', { class: 'flow-graph', id: 'flow-graph' },
+      edges,
+      h('div', { class: 'flow-levels' }, columns.map((column, index) => h('div', { class: 'flow-level', dataset: { level: index } },
+        column.map((step) => stepBox(step, step.name === selected, onSelect))))));
+    // Arrows join the boxes where the browser put them: drawn once the graph is laid out, and again when it resizes.
+    new ResizeObserver(() => drawEdges(graph, edges, steps)).observe(graph);
+    return graph;
+  }
+
+  function drawEdges(graph, svg, steps) {
+    const origin = graph.getBoundingClientRect();
+    const boxes = new Map([...graph.querySelectorAll('.step')].map((box) => [box.dataset.step, box.getBoundingClientRect()]));
+    svg.setAttribute('width', String(Math.ceil(origin.width)));
+    svg.setAttribute('height', String(Math.ceil(origin.height)));
+    const arrow = s('defs', {}, s('marker', { id: 'flow-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
+      s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'edge-head' })));
+    const lines = [];
+    for (const step of steps) {
+      const to = boxes.get(step.name);
+      for (const name of step.after) {
+        const from = boxes.get(name);
+        if (!from || !to) continue;
+        const x1 = from.right - origin.left;
+        const y1 = from.top + from.height / 2 - origin.top;
+        const x2 = to.left - origin.left;
+        const y2 = to.top + to.height / 2 - origin.top;
+        const bend = Math.max(20, (x2 - x1) / 2);
+        lines.push(s('path', { class: 'edge', d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`, 'marker-end': 'url(#flow-arrow)', 'data-from': name, 'data-to': step.name }));
+      }
+    }
+    svg.replaceChildren(arrow, ...lines);
+  }
+
+  /** The picked step: its facts, outcome and timeline (every attempt, retry, skip and revert, and its handler's lines). */
+  function stepDetail(step) {
+    if (!step) return h('p', { class: 'muted', id: 'step-detail', text: 'Click a step to see its timeline.' });
+    const started = step.started ? new Date(step.started).getTime() : null;
+    const when = (iso) => (started === null ? fmtTime(iso) : `+${fmtDuration(new Date(iso).getTime() - started)}`);
+    return h('div', { id: 'step-detail', dataset: { step: step.name } },
+      h('p', { class: 'step-detail-head' }, 'Step ', h('strong', { text: step.name }), ' ', badge(step.status)),
+      h('dl', { class: 'facts' },
+        h('dt', { text: 'Handler' }), h('dd', { class: 'mono', text: step.handler }),
+        h('dt', { text: 'Place' }), h('dd', { class: 'mono', text: step.path }),
+        h('dt', { text: 'Runs after' }), h('dd', { text: step.after.length ? step.after.join(', ') : 'nothing: it runs first' }),
+        h('dt', { text: 'Attempts' }), h('dd', { text: String(step.attempt) }),
+        h('dt', { text: 'Started' }), h('dd', { text: fmtDateTime(step.started) }),
+        h('dt', { text: 'Finished' }), h('dd', { text: fmtDateTime(step.finished) }),
+        step.nextAttempt ? [h('dt', { text: 'Next attempt' }), h('dd', {}, timeCell(step.nextAttempt))] : null,
+        step.revertOrder ? [h('dt', { text: 'Reverted' }), h('dd', { text: `↩ ${step.revertOrder} (1 was reverted first)` })] : null),
+      step.error ? h('div', { class: 'error-box step-error' }, h('strong', { class: 'mono', text: step.error.code }), ' ', step.error.message) : null,
+      step.result !== null && step.result !== undefined ? [h('p', { class: 'small muted', text: 'Provided:' }), h('pre', { class: 'json step-result', text: pretty(step.result) })] : null,
+      step.logs.length
+        ? h('ol', { class: 'timeline', id: 'step-timeline' }, step.logs.map((line) => h('li', {}, h('span', { class: 'when', title: fmtDateTime(line.at), text: when(line.at) }), h('span', { class: 'mono', text: line.message }))))
+        : h('p', { class: 'muted', id: 'step-timeline', text: 'Nothing happened to this step yet.' }));
+  }
+
+  function flowPanel(steps, selected, onSelect) {
+    const counts = new Map();
+    steps.forEach((step) => counts.set(step.status, (counts.get(step.status) || 0) + 1));
+    return h('section', { class: 'panel flow', id: 'flow-steps' },
+      h('div', { class: 'spread' },
+        h('h2', { text: `Steps (${steps.length})` }),
+        h('span', { class: 'small muted', id: 'flow-summary', text: [...counts].map(([status, n]) => `${n} ${status}`).join(' · ') })),
+      h('p', { class: 'explain', text: 'Each column is a dependency level: a step runs once the steps with arrows into it are done. ↩ n is the order of its revert when the flow rolled back (1 first, newest completed step first). Click a step for its timeline.' }),
+      flowGraph(steps, selected, onSelect),
+      stepDetail(steps.find((step) => step.name === selected)));
+  }
+
   function taskView(root, id) {
     const life = lifetime();
     let task = null;
+    let loads = 0;
+    let selectedStep = null;
     const liveLogs = [];
     append(root, h('div', { class: 'breadcrumb' }, h('a', { href: '#/tasks', text: 'Tasks' }), ' / ', h('span', { class: 'mono', text: id })));
     const content = h('div', {}, h('p', { class: 'muted', text: 'Loading…' }));
     root.append(content);
 
     async function load() {
+      const seq = ++loads;
       try {
-        task = await api(`/api/tasks/${encodeURIComponent(id)}`);
+        const read = await api(`/api/tasks/${encodeURIComponent(id)}`);
+        // Reads overlap while a flow runs: only the newest one is shown.
+        if (seq !== loads) return;
+        task = read;
         if (life.alive) render();
       } catch (error) {
         content.replaceChildren(h('div', { class: 'error-box', text: error.message }), h('p', {}, h('a', { href: '#/tasks', text: 'Back to the task list' })));
@@ -890,7 +1026,8 @@
             h('h1', {}, h('span', { class: 'mono', text: task.id }), ' ', h('span', { id: 'task-status' }, badge(task.status))),
             h('p', { class: 'muted', text: `${task.topic}/${task.subtype}${task.source ? ` from ${task.source}` : ''} — ${STATUS_HELP[task.status]}` })),
           h('div', { class: 'toolbar' }, cancel)),
-        h('div', { class: 'grid two' },
+        task.steps ? flowPanel(task.steps, selectedStep, (name) => { selectedStep = selectedStep === name ? null : name; render(); }) : null,
+        h('div', { class: task.steps ? 'grid two spaced' : 'grid two' },
           h('section', { class: 'panel' }, h('h2', { text: 'Timeline' }), timeline()),
           h('section', { class: 'panel' }, h('h2', { text: 'Facts' }),
             h('dl', { class: 'facts' },
@@ -909,17 +1046,23 @@
     }
 
     load();
+    // A flow logs every change of a step, so its log events say when to re-read its steps; reverts log nothing to the flow,
+    // and a role without live events gets none: while a flow runs it is also re-read every two seconds.
+    const reloadSoon = throttle(() => life.alive && load(), 300);
+    life.every(2000, () => task && task.steps && !FINAL.has(task.status) && load());
     return {
       onEvent(event) {
         if (event.taskId !== id || !task) return;
         if (event.kind === 'log') {
           liveLogs.push({ at: event.at, message: event.message });
-          if (!task.logs.length) render();
+          if (task.steps) reloadSoon();
+          else if (!task.logs.length) render();
         } else if (FINAL.has(event.status)) {
           load();
         } else {
           task.status = event.status;
           render();
+          if (task.steps) reloadSoon();
         }
       },
       unmount: life.end,
