@@ -35,6 +35,9 @@ public enum FaultPoint
 
     /// <summary>One revert action ran and is stored; older ones have not run yet.</summary>
     BetweenReverts,
+
+    /// <summary>A flow's subflow reverted its completed steps to run again; that it runs again is not stored yet.</summary>
+    BeforeSubflowRetry,
 }
 
 /// <summary>Runs an armed action when a task reaches a fault point; production silos never arm one.</summary>

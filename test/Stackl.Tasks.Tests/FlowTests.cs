@@ -153,6 +153,46 @@ public abstract class FlowTests(IEngineUnderTest engine) : TaskTestBase(engine)
     }
 
     [Fact]
+    public async Task Subflow_WithARetryPolicy_RevertsItsCompletedStepsAndRunsAgainAsAWhole()
+    {
+        var flow = await RunAsync(Flow("""
+            {"linear": [
+              {"step": "before", "handler": "test/step", "input": {"name": "before"}, "revert": "test/unstep"},
+              {"linear": [
+                {"step": "x", "handler": "test/step", "input": {"name": "x", "set": {"env/x": {"run": 1}}}, "revert": "test/unstep"},
+                {"step": "y", "handler": "test/step", "input": {"name": "y", "failTimes": 1}, "revert": "test/unstep"}
+              ], "name": "pair", "retry": {"attempts": 2, "backoff": "fixed", "initial": "10ms"}}
+            ]}
+            """));
+
+        AssertStatus(TaskStatus.Completed, flow);
+        Assert.Equal(["do before", "do x", "do y", "undo x", "do x", "do y"], Journal.Entries);
+        Assert.All(flow.Steps!, s => Assert.Equal((StepStatus.Completed, 1), (s.Status, s.Attempt)));
+        Assert.Contains(flow.Logs, l => l.Message.Contains("subflow 'pair': step 'y' failed", StringComparison.Ordinal));
+        Assert.Equal("""{"run":1}""", await ValueAsync("env/x"));
+    }
+
+    [Fact]
+    public async Task Subflow_OutOfRuns_TheFailureReachesTheFlow_WhichRollsBackEverything()
+    {
+        var flow = await RunAsync(Flow("""
+            {"linear": [
+              {"step": "before", "handler": "test/step", "input": {"name": "before"}, "revert": "test/unstep"},
+              {"unordered": [
+                {"step": "x", "handler": "test/step", "input": {"name": "x"}, "revert": "test/unstep"},
+                {"step": "y", "handler": "test/step", "input": {"name": "y", "fail": "always"}}
+              ], "maxParallel": 1, "retry": {"attempts": 2, "backoff": "fixed", "initial": "10ms"}}
+            ]}
+            """));
+
+        AssertStatus(TaskStatus.Failed, flow);
+        Assert.Equal(ErrorCodes.StepFailed, flow.Error!.Code);
+        Assert.Equal(2, Journal.Entries.Count(e => e == "do y"));
+        Assert.Equal(Journal.Entries.Count(e => e == "do x"), Journal.Entries.Count(e => e == "undo x"));
+        Assert.Equal("undo before", Journal.Entries[^1]);
+    }
+
+    [Fact]
     public async Task RevertFails_TheFlowEndsRollbackFailed_ListingTheStepsNotUndone()
     {
         var flow = await RunAsync(Flow("""

@@ -28,6 +28,16 @@ internal interface ITaskExecutionGrain : IGrainWithStringKey
     /// <param name="revert">The completed step's revert, or null.</param>
     Task SaveStepAsync(Flows.FlowStepState step, RevertRecord? revert);
 
+    /// <summary>Flow run: the revert actions the given steps registered, oldest first.</summary>
+    /// <param name="steps">The steps' names.</param>
+    Task<IReadOnlyList<RevertRecord>> GetStepRevertsAsync(IReadOnlyList<string> steps);
+
+    /// <summary>Flow run: a subflow runs again; its steps (reverted by the run) start over, and their reverts are dropped, in one write.</summary>
+    /// <param name="scope">The subflow's name.</param>
+    /// <param name="next">Its next run.</param>
+    /// <param name="steps">Its steps.</param>
+    Task RetryScopeAsync(string scope, Flows.FlowScopeState next, IReadOnlyList<string> steps);
+
     /// <summary>Rollback driver: one more revert action ran (newest first); a rollback resumed after a crash starts after it.</summary>
     /// <param name="done">How many revert actions have run.</param>
     /// <param name="step">The flow step it reverted, or null.</param>

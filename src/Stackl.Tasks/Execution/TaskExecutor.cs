@@ -43,7 +43,7 @@ internal sealed class TaskExecutor(
     /// <param name="cancelled">Cancelled when the task is cancelled (its rollback is then running).</param>
     /// <param name="siloStopping">Cancelled when the silo stops.</param>
     /// <param name="log">Where the handler's log lines wait until the task stores them.</param>
-    /// <param name="storedSteps">A flow's steps as stored when this run started.</param>
+    /// <param name="flowStart">A flow's steps and subflows as stored when this run started.</param>
     /// <param name="progress">Where a flow shows its steps' live state, or null for a task that is not a flow.</param>
     public async Task RunAsync(
         ITaskHandler handler,
@@ -51,7 +51,7 @@ internal sealed class TaskExecutor(
         CancellationToken cancelled,
         CancellationToken siloStopping,
         TaskLogBuffer log,
-        IReadOnlyDictionary<string, FlowStepState> storedSteps,
+        FlowStart flowStart,
         FlowProgress? progress)
     {
         using var run = StartActivity("stackl.task.run", ActivityKind.Consumer);
@@ -76,7 +76,7 @@ internal sealed class TaskExecutor(
             }
 
             environment.Faults.Hit(FaultPoint.AfterLock, taskId);
-            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, log, token) { StoredSteps = storedSteps, Progress = progress };
+            context = new TaskContext(taskId, submission, deadline, committed, Self, environment, TimeProvider, log, token) { FlowStart = flowStart, Progress = progress };
             JsonElement? result;
             using (StartActivity("stackl.task.execute"))
             {
@@ -213,15 +213,7 @@ internal sealed class TaskExecutor(
                     var log = new TaskLogBuffer(0);
                     try
                     {
-                        if (revert.Kind == FlowStepRevert.Kind)
-                        {
-                            await FlowStepRevert.RunAsync(revert, RevertContext(revert, log, siloStopping));
-                        }
-                        else
-                        {
-                            var revertHandler = environment.Handlers.GetRevert(revert.Kind) ?? throw new InvalidOperationException($"no revert handler is registered for kind '{revert.Kind}'");
-                            await revertHandler.RevertAsync(revert.Data, siloStopping);
-                        }
+                        await FlowStepRevert.RunAnyAsync(revert, RevertContext(log, siloStopping), log, siloStopping);
                     }
 #pragma warning disable CA1031 // A failing revert is recorded on the task (RollbackFailed), never dropped.
                     catch (Exception exception) when (!IsCrash(exception, siloStopping))
@@ -249,9 +241,8 @@ internal sealed class TaskExecutor(
     }
 
     // A flow step's revert runs its handler with no documents (the rollback has released them) and the silo's stop as its cancellation.
-    private TaskContext RevertContext(RevertRecord revert, TaskLogBuffer log, CancellationToken siloStopping) =>
-        new TaskContext(taskId, submission, deadline, [], Self, environment, TimeProvider, log, siloStopping)
-            .ForStep(revert.Step ?? "revert", revert.Data, new HashSet<string>(StringComparer.Ordinal), log, siloStopping);
+    private TaskContext RevertContext(TaskLogBuffer log, CancellationToken siloStopping) =>
+        new(taskId, submission, deadline, [], Self, environment, TimeProvider, log, siloStopping);
 
     /// <summary>For a running task whose executor died: asks each document whether the task committed there (a one-phase commit).</summary>
     public async Task RecoverAsync(CancellationToken siloStopping)

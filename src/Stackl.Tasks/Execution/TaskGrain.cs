@@ -255,6 +255,33 @@ internal sealed class TaskGrain(
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RevertRecord>> GetStepRevertsAsync(IReadOnlyList<string> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return Task.FromResult<IReadOnlyList<RevertRecord>>([.. Current.Reverts.Where(r => r.Step is not null && steps.Contains(r.Step))]);
+    }
+
+    /// <inheritdoc />
+    public async Task RetryScopeAsync(string scope, FlowScopeState next, IReadOnlyList<string> steps)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(steps);
+        if (Current.Status != TaskStatus.Running || Current.Committing)
+        {
+            throw new TaskFailedException(ErrorCodes.Cancelled, $"Flow {GrainKey} is {Current.Status}; its subflow '{scope}' does not run again.");
+        }
+
+        (Current.Scopes ??= new Dictionary<string, FlowScopeState>(StringComparer.Ordinal))[scope] = next;
+        foreach (var step in steps)
+        {
+            Current.Steps?.Remove(step);
+        }
+
+        Current.Reverts.RemoveAll(r => r.Step is not null && steps.Contains(r.Step));
+        await WriteOrForgetAsync(state);
+    }
+
+    /// <inheritdoc />
     public async Task RevertDoneAsync(int done, string? step, IReadOnlyList<TaskLogLine> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
@@ -574,7 +601,8 @@ internal sealed class TaskGrain(
         var log = _unstoredLogs = new TaskLogBuffer(Current.Logs.Count);
         var progress = handler is IResumableTaskHandler ? _flowProgress = new FlowProgress() : null;
         var stored = Current.Steps?.ToDictionary(s => s.Key, s => s.Value.Copy(), StringComparer.Ordinal) ?? [];
-        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, firstLock, cancel, stopping, log, stored, progress));
+        var scopes = Current.Scopes?.ToDictionary(s => s.Key, s => new FlowScopeState { Attempt = s.Value.Attempt, NextAttempt = s.Value.NextAttempt }, StringComparer.Ordinal) ?? [];
+        StartDriver(DriverKind.Executor, (executor, stopping) => executor.RunAsync(handler, firstLock, cancel, stopping, log, new FlowStart(stored, scopes), progress));
     }
 
     private Task<DocumentLockResult> RequestLock(string documentKey) =>

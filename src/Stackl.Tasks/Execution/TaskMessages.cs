@@ -111,6 +111,9 @@ public sealed class TaskState
     /// <summary>A flow's steps by name, as last stored (null for a task that is not a flow, and before its first step is stored).</summary>
     public Dictionary<string, Flows.FlowStepState>? Steps { get; set; }
 
+    /// <summary>A flow's subflows that retry as a whole, by name, once one has run again.</summary>
+    public Dictionary<string, Flows.FlowScopeState>? Scopes { get; set; }
+
     /// <summary>Appends log lines up to <see cref="MaxLogLines"/>.</summary>
     /// <param name="lines">The lines.</param>
     public void AddLogs(IReadOnlyList<TaskLogLine> lines)

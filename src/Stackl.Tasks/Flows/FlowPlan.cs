@@ -56,7 +56,17 @@ internal sealed class FlowStepPlan
 
     /// <summary>The <c>maxParallel</c> groups it counts against.</summary>
     public required IReadOnlyList<int> Groups { get; init; }
+
+    /// <summary>The subflows with a retry policy it belongs to, outermost first.</summary>
+    public required IReadOnlyList<int> Scopes { get; init; }
 }
+
+/// <summary>A subflow with a retry policy: when one of its steps fails, its completed steps are reverted and it runs again as a whole.</summary>
+/// <param name="Index">Its place in <see cref="FlowPlan.Scopes"/>.</param>
+/// <param name="Name">Its name, or its path when it has none.</param>
+/// <param name="Retry">Its retry policy.</param>
+/// <param name="Steps">Its steps.</param>
+internal sealed record FlowScopePlan(int Index, string Name, RetryPolicy Retry, List<int> Steps);
 
 /// <summary>A flow's step graph, validated: every requirement has a provider that runs before it, no cycle, every handler registered.</summary>
 /// <remarks>
@@ -71,8 +81,9 @@ internal sealed partial class FlowPlan
 
     private static readonly string[] s_patterns = ["step", "linear", "unordered", "graph"];
 
-    private FlowPlan(List<FlowStepPlan> steps, List<int> groupLimits, Dictionary<string, JsonElement> store, IReadOnlyList<string> documents)
+    private FlowPlan(List<FlowStepPlan> steps, List<int> groupLimits, Dictionary<string, JsonElement> store, IReadOnlyList<string> documents, List<FlowScopePlan> scopes)
     {
+        Scopes = scopes;
         Steps = steps;
         GroupLimits = groupLimits;
         Store = store;
@@ -81,6 +92,9 @@ internal sealed partial class FlowPlan
     }
 
     public IReadOnlyList<FlowStepPlan> Steps { get; }
+
+    /// <summary>The subflows that retry as a whole.</summary>
+    public IReadOnlyList<FlowScopePlan> Scopes { get; }
 
     public IReadOnlyDictionary<string, FlowStepPlan> ByName { get; }
 
@@ -136,6 +150,8 @@ internal sealed partial class FlowPlan
         private readonly Dictionary<string, int> _providers = new(StringComparer.Ordinal);
         private readonly HashSet<string> _names = new(StringComparer.Ordinal);
         private readonly HashSet<(int From, int To, bool Branch)> _edges = [];
+        private readonly List<FlowScopePlan> _scopes = [];
+        private readonly List<int> _openScopes = [];
 
         public Span Node(JsonElement node, string path, IReadOnlyList<FlowCondition> conditions, IReadOnlyList<int> groups, bool root = false)
         {
@@ -170,15 +186,18 @@ internal sealed partial class FlowPlan
                 return Step(node, path, inherited, groups);
             }
 
-            if (node.TryGetProperty("retry", out _))
-            {
-                throw Invalid($"{path}: retry on a subflow is not supported yet; give its steps a retry policy.");
-            }
-
             var name = OptionalString(node, "name", path);
             if (name is not null)
             {
                 CheckName(name, $"{path}.name");
+            }
+
+            FlowScopePlan? scope = null;
+            if (node.TryGetProperty("retry", out var retry))
+            {
+                scope = new FlowScopePlan(_scopes.Count, name ?? path, RetryPolicy.Parse(retry, $"subflow '{name ?? path}'"), []);
+                _scopes.Add(scope);
+                _openScopes.Add(scope.Index);
             }
 
             var children = node.GetProperty(pattern);
@@ -207,6 +226,12 @@ internal sealed partial class FlowPlan
             }
 
             var all = spans.SelectMany(s => s.Steps).ToList();
+            if (scope is not null)
+            {
+                scope.Steps.AddRange(all);
+                _openScopes.RemoveAt(_openScopes.Count - 1);
+            }
+
             return pattern switch
             {
                 "linear" => Linear(spans, all, name),
@@ -264,7 +289,7 @@ internal sealed partial class FlowPlan
             }
 
             var documents = _steps.SelectMany(s => s.Documents).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            return new FlowPlan(_steps, _groupLimits, store, documents);
+            return new FlowPlan(_steps, _groupLimits, store, documents, _scopes);
         }
 
         private Span Linear(List<Span> spans, List<int> all, string? name)
@@ -457,6 +482,7 @@ internal sealed partial class FlowPlan
                 Revert = revert,
                 Conditions = conditions,
                 Groups = groups,
+                Scopes = [.. _openScopes],
             });
             return new Span([index], [index], [index], name);
         }

@@ -13,7 +13,8 @@ namespace Stackl.Tasks.Flows;
 /// </remarks>
 internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry handlers)
 {
-    private readonly FlowStepState[] _states = [.. plan.Steps.Select(s => flow.StoredSteps.GetValueOrDefault(s.Name)?.Copy() ?? new FlowStepState { Name = s.Name })];
+    private readonly FlowStepState[] _states = [.. plan.Steps.Select(s => flow.FlowStart.Steps.GetValueOrDefault(s.Name)?.Copy() ?? new FlowStepState { Name = s.Name })];
+    private readonly FlowScopeState[] _scopes = [.. plan.Scopes.Select(s => flow.FlowStart.Scopes.GetValueOrDefault(s.Name) ?? new FlowScopeState())];
     private readonly Dictionary<string, JsonElement> _provided = new(plan.Store, StringComparer.Ordinal);
     private readonly Dictionary<string, SemaphoreSlim> _documentTurns = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flowDocuments = new(flow.Documents, StringComparer.Ordinal);
@@ -33,39 +34,75 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
             _completed = Math.Max(_completed, done.CompletedOrder);
         }
 
+        // A step failed before the last run stopped: its subflow runs again, or the flow fails, as it would have then.
         if (_states.FirstOrDefault(s => s.Status == StepStatus.Failed) is { } failed)
         {
-            throw StepFailed(plan.ByName[failed.Name], failed);
+            var step = plan.ByName[failed.Name];
+            if (!await RetryScopeAsync(step))
+            {
+                throw StepFailed(step, failed);
+            }
+        }
+
+        foreach (var (scope, state) in plan.Scopes.Zip(_scopes))
+        {
+            if (state.NextAttempt is { } due && due > Time.GetUtcNow())
+            {
+                // A subflow waiting to run again when the last run stopped waits out the rest of its backoff first.
+                await Task.Delay(due - Time.GetUtcNow(), Time, flow.CancellationToken);
+            }
         }
 
         var running = new Dictionary<Task, FlowStepPlan>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(flow.CancellationToken);
         while (true)
         {
-            await StartReadyStepsAsync(running, stop.Token);
-            if (running.Count == 0)
+            using var generation = CancellationTokenSource.CreateLinkedTokenSource(flow.CancellationToken);
+            Exception? failure = null;
+            while (failure is null)
+            {
+                await StartReadyStepsAsync(running, generation.Token);
+                if (running.Count == 0)
+                {
+                    break;
+                }
+
+                var ended = await Task.WhenAny(running.Keys);
+                running.Remove(ended);
+                failure = ended.IsCompletedSuccessfully ? null : ended.Exception?.InnerException ?? new OperationCanceledException(flow.CancellationToken);
+            }
+
+            if (failure is null)
             {
                 break;
             }
 
-            var ended = await Task.WhenAny(running.Keys);
-            running.Remove(ended);
-            if (!ended.IsCompletedSuccessfully)
+            // One step failed (or the flow was cancelled): the others stop before the flow rolls back or a subflow runs again.
+            await generation.CancelAsync();
+            foreach (var (sibling, step) in running)
             {
-                // One step failed (or the flow was cancelled): the others stop before the flow rolls back.
-                await stop.CancelAsync();
-                foreach (var (sibling, step) in running)
+                await sibling.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                var state = _states[step.Index];
+                if (state.Status is StepStatus.Running)
                 {
-                    await sibling.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    if (_states[step.Index].Status is StepStatus.Running or StepStatus.Retrying)
-                    {
-                        _states[step.Index].Status = StepStatus.Cancelled;
-                        Show(_states[step.Index]);
-                    }
+                    // Stopped, not failed: the attempt does not count, and the step starts over when its turn comes again.
+                    state.Attempt--;
+                    state.Status = state.NextAttempt is null && state.Attempt == 0 ? StepStatus.Pending : StepStatus.Retrying;
                 }
-
-                await ended;
             }
+
+            running.Clear();
+            if (failure is FlowStepFailedException stepFailed && await RetryScopeAsync(stepFailed.Step))
+            {
+                continue;
+            }
+
+            foreach (var state in _states.Where(s => s.Status is StepStatus.Running or StepStatus.Retrying or StepStatus.Pending))
+            {
+                state.Status = StepStatus.Cancelled;
+                Show(state);
+            }
+
+            throw failure is FlowStepFailedException known ? StepFailed(known.Step, _states[known.Step.Index]) : failure;
         }
 
         if (_states.FirstOrDefault(s => s.Status is not (StepStatus.Completed or StepStatus.Skipped)) is { } stuck)
@@ -227,7 +264,7 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
                 Note(step, state, $"attempt {state.Attempt} failed ({error.Code}: {error.Message}){(retryable ? "; no attempts left" : "; not retryable")}");
                 await flow.SaveStepAsync(state.Copy(), revert: null);
                 Show(state);
-                throw StepFailed(step, state);
+                throw new FlowStepFailedException(step);
             }
         }
     }
@@ -243,6 +280,59 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
         TaskValidationException invalid => (new TaskError(invalid.Code, invalid.Message), false),
         _ => (new TaskError(ErrorCodes.HandlerFailed, $"{exception.GetType().Name}: {exception.Message}"), false),
     };
+
+    /// <summary>
+    /// The innermost subflow of <paramref name="failed"/> with runs left reverts its completed steps (newest first) and starts over
+    /// after its backoff; false when no subflow of the step may run again.
+    /// </summary>
+    private async Task<bool> RetryScopeAsync(FlowStepPlan failed)
+    {
+        var scope = failed.Scopes.Reverse().Select(i => plan.Scopes[i]).FirstOrDefault(s => _scopes[s.Index].Attempt < s.Retry.Attempts);
+        if (scope is null)
+        {
+            return false;
+        }
+
+        var names = scope.Steps.Select(i => plan.Steps[i].Name).ToList();
+        var reverts = await flow.StepRevertsAsync(names);
+        for (var i = reverts.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await FlowStepRevert.RunAnyAsync(reverts[i], flow, new TaskLogBuffer(0), flow.CancellationToken);
+            }
+            catch (Exception exception) when (exception is not (OperationCanceledException or InjectedFaultException))
+            {
+                // The subflow cannot start over cleanly: the flow rolls back, and its rollback runs these reverts again.
+                flow.Log($"subflow '{scope.Name}': the revert of step '{reverts[i].Step}' failed ({exception.Message}); the subflow does not run again");
+                return false;
+            }
+        }
+
+        Faults.Hit(FaultPoint.BeforeSubflowRetry, flow.TaskId);
+        var state = _scopes[scope.Index];
+        var delay = scope.Retry.DelayAfter(state.Attempt, Random.Shared.NextDouble());
+        var next = new FlowScopeState { Attempt = state.Attempt + 1, NextAttempt = Time.GetUtcNow() + delay };
+        flow.Log($"subflow '{scope.Name}': step '{failed.Name}' failed ({_states[failed.Index].Error?.Message}); its completed steps were reverted, run {next.Attempt} of {scope.Retry.Attempts} in {Durations.Format(delay)}");
+        await flow.RetryScopeAsync(scope.Name, next, names);
+        _scopes[scope.Index] = next;
+        foreach (var i in scope.Steps)
+        {
+            _states[i] = new FlowStepState { Name = plan.Steps[i].Name };
+            Show(_states[i]);
+            if (plan.Steps[i].Provides is { } provided)
+            {
+                lock (_provided)
+                {
+                    _provided.Remove(provided);
+                }
+            }
+        }
+
+        flow.Restage(_states.Where(s => s.Status == StepStatus.Completed && s.Writes is not null).OrderBy(s => s.CompletedOrder).Select(s => (IReadOnlyDictionary<string, JsonElement?>)s.Writes!));
+        await Task.Delay(delay, Time, flow.CancellationToken);
+        return true;
+    }
 
     private static TaskFailedException StepFailed(FlowStepPlan step, FlowStepState state) =>
         new(ErrorCodes.StepFailed, $"Step '{step.Name}' ({step.Handler}) failed after {state.Attempt} attempt{(state.Attempt == 1 ? "" : "s")}: {state.Error?.Message.TrimEnd('.')}. The flow rolled back: its completed steps were reverted, newest first, and no document was changed.");
@@ -337,4 +427,10 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
     }
 
     private void Show(FlowStepState state) => flow.Progress?.Show(state);
+}
+
+/// <summary>A step failed after its retries; the run decides whether its subflow runs again or the flow fails.</summary>
+internal sealed class FlowStepFailedException(FlowStepPlan step) : Exception($"Step '{step.Name}' failed.")
+{
+    public FlowStepPlan Step { get; } = step;
 }

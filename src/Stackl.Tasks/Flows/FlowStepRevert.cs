@@ -24,8 +24,25 @@ internal static class FlowStepRevert
         return new RevertRecord(Kind, JsonSerializer.SerializeToElement(data, TasksJsonContext.Default.JsonNode), step.Name);
     }
 
+    /// <summary>Runs any revert action: a flow step's revert handler, or the revert handler of its kind.</summary>
+    /// <param name="revert">The action.</param>
+    /// <param name="task">A context of the task (the step's context is made from it, with no documents).</param>
+    /// <param name="log">Where the revert's lines go.</param>
+    /// <param name="cancellationToken">Cancelled when the silo stops.</param>
+    public static async Task RunAnyAsync(RevertRecord revert, TaskContext task, TaskLogBuffer log, CancellationToken cancellationToken)
+    {
+        if (revert.Kind == Kind)
+        {
+            await RunAsync(revert, task.ForStep(revert.Step ?? "revert", revert.Data, new HashSet<string>(StringComparer.Ordinal), log, cancellationToken));
+            return;
+        }
+
+        var handler = task.Environment.Handlers.GetRevert(revert.Kind) ?? throw new InvalidOperationException($"no revert handler is registered for kind '{revert.Kind}'");
+        await handler.RevertAsync(revert.Data, cancellationToken);
+    }
+
     /// <summary>Runs the revert handler; its exception fails the rollback (RollbackFailed).</summary>
-    public static async Task RunAsync(RevertRecord revert, TaskContext context)
+    private static async Task RunAsync(RevertRecord revert, TaskContext context)
     {
         var name = revert.Data.GetProperty("handler").GetString()!;
         var slash = name.IndexOf('/', StringComparison.Ordinal);

@@ -61,6 +61,24 @@ public sealed class FlowStepState
     };
 }
 
+/// <summary>A subflow that retries as a whole, as its flow stores it.</summary>
+public sealed class FlowScopeState
+{
+    /// <summary>The subflow's run (1 for its first).</summary>
+    public int Attempt { get; set; } = 1;
+
+    /// <summary>When its next run is due, while it waits to run again.</summary>
+    public DateTimeOffset? NextAttempt { get; set; }
+}
+
+/// <summary>What a flow's run starts from: its steps and subflows as stored (empty on its first run).</summary>
+/// <param name="Steps">The stored steps by name.</param>
+/// <param name="Scopes">The stored subflow runs by name.</param>
+internal sealed record FlowStart(IReadOnlyDictionary<string, FlowStepState> Steps, IReadOnlyDictionary<string, FlowScopeState> Scopes)
+{
+    public static FlowStart Empty { get; } = new(new Dictionary<string, FlowStepState>(), new Dictionary<string, FlowScopeState>());
+}
+
 /// <summary>The live state of a running flow's steps, shared by its run and its grain so a reader sees a step start before it is stored.</summary>
 internal sealed class FlowProgress
 {

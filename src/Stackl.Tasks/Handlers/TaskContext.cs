@@ -76,8 +76,8 @@ public sealed class TaskContext
 
     internal IReadOnlyDictionary<string, JsonElement?> Staged => _staged;
 
-    /// <summary>What the flow stored of its steps when this run started (empty on its first run).</summary>
-    internal IReadOnlyDictionary<string, FlowStepState> StoredSteps { get; init; } = new Dictionary<string, FlowStepState>();
+    /// <summary>What the flow stored of its steps and subflows when this run started (empty on its first run).</summary>
+    internal FlowStart FlowStart { get; init; } = FlowStart.Empty;
 
     /// <summary>Where a flow's run shows its steps' live state to the task's readers.</summary>
     internal FlowProgress? Progress { get; init; }
@@ -167,6 +167,25 @@ public sealed class TaskContext
             return new Dictionary<string, JsonElement?>(_staged, StringComparer.Ordinal);
         }
     }
+
+    /// <summary>Drops the flow's staging and stages the given writes, in order (a subflow that runs again takes its steps' writes back).</summary>
+    internal void Restage(IEnumerable<IReadOnlyDictionary<string, JsonElement?>> writes)
+    {
+        lock (_staged)
+        {
+            _staged.Clear();
+            foreach (var (key, value) in writes.SelectMany(w => w))
+            {
+                _staged[key] = value;
+            }
+        }
+    }
+
+    /// <summary>The revert actions the given steps registered, oldest first.</summary>
+    internal Task<IReadOnlyList<RevertRecord>> StepRevertsAsync(IReadOnlyList<string> steps) => _task.GetStepRevertsAsync(steps);
+
+    /// <summary>Stores that a subflow runs again, starting its steps over.</summary>
+    internal Task RetryScopeAsync(string scope, FlowScopeState next, IReadOnlyList<string> steps) => _task.RetryScopeAsync(scope, next, steps);
 
     /// <summary>Stores a step's state (and the revert of a completed step) with the flow, durably.</summary>
     internal Task SaveStepAsync(FlowStepState step, RevertRecord? revert) => _task.SaveStepAsync(step, revert);
