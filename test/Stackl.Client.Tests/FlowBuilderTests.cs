@@ -102,6 +102,15 @@ public sealed class FlowBuilderTests(InProcessSilo silo)
     }
 
     [Fact]
+    public void ToPayload_IsTheJson_NullValuesIncluded()
+    {
+        var flow = Flow.Step("a", "t/s").When("owner", null).Store("owner", null);
+
+        Assert.Equal("""{"step":"a","handler":"t/s","when":{"provided":"owner","equals":null},"store":{"owner":null}}""", flow.ToPayload().GetRawText());
+        Assert.Equal(flow.ToString(), flow.ToPayload().GetRawText());
+    }
+
+    [Fact]
     public void Builder_RefusesWhatCanNeverBeValid()
     {
         Assert.Throws<ArgumentException>(() => Flow.Step("a", "no-slash"));
