@@ -66,7 +66,53 @@ internal static class CliOutput
         }
 
         Fields(context.Out, fields);
+        if (task.Steps is { Count: > 0 } steps)
+        {
+            context.Out.WriteLine();
+            Steps(context.Out, steps);
+        }
     }
+
+    /// <summary>
+    /// Writes a flow's steps as a tree-shaped table: each subflow (linear, unordered, graph) on a line of its own, its steps
+    /// indented under it, with status, attempts, revert order (1 reverted first), time taken and error.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="steps">The steps, in the order the flow declares them.</param>
+    public static void Steps(TextWriter writer, IReadOnlyList<StepView> steps)
+    {
+        var rows = new List<string[]>();
+        var shown = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            // A path such as flow.linear[1].unordered[0]: every segment is a subflow the step sits in.
+            var segments = step.Path.Split('.').Skip(1).ToArray();
+            for (var depth = 0; depth < segments.Length; depth++)
+            {
+                if (shown.Add(string.Join('.', segments[..depth])))
+                {
+                    var pattern = segments[depth];
+                    var bracket = pattern.IndexOf('[', StringComparison.Ordinal);
+                    rows.Add([Indent(depth) + (bracket < 0 ? pattern : pattern[..bracket]), "", "", "", "", "", ""]);
+                }
+            }
+
+            rows.Add(
+            [
+                Indent(segments.Length) + step.Name,
+                step.Status.ToString(),
+                step.Attempt.ToString(CultureInfo.InvariantCulture),
+                step.RevertOrder?.ToString(CultureInfo.InvariantCulture) ?? "",
+                step.Handler,
+                step is { Started: { } started, Finished: { } finished } ? Elapsed(finished - started) : "",
+                step.Error is { } error ? Short($"{error.Code}: {error.Message}", 80) : "",
+            ]);
+        }
+
+        Table(writer, ["STEP", "STATUS", "ATTEMPTS", "REVERTED", "HANDLER", "TOOK", "ERROR"], rows);
+    }
+
+    private static string Indent(int depth) => new(' ', depth * 2);
 
     /// <summary>Writes <c>name  value</c> lines with the values aligned.</summary>
     /// <param name="writer">The writer.</param>

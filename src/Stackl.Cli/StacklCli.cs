@@ -44,6 +44,7 @@ internal static class StacklCli
         };
         var run = new CommandRunner(global, console);
         TaskCommands.Add(root, run);
+        FlowCommands.Add(root, run);
         DocumentCommands.Add(root, run);
         ClusterCommands.Add(root, run);
         KeyCommands.Add(root, run);

@@ -8,6 +8,7 @@ namespace Stackl.Client;
 [JsonSerializable(typeof(SubmitTaskRequest))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;
 
 /// <summary>The body of <c>POST /api/tasks</c>: the timeout travels as a duration string such as <c>30s</c>.</summary>

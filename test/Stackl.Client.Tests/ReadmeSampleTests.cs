@@ -30,16 +30,23 @@ public sealed class ReadmeSampleTests(InProcessSilo silo)
     [Theory]
     [InlineData("ReadmeSample.cs")]
     [InlineData("ReadmeClusterSample.cs")]
+    [InlineData("ReadmeFlowSample.cs")]
     public void Readme_SdkSection_IsTheCompiledSampleWordForWord(string file)
     {
         var source = File.ReadAllLines(Path.Combine(BuildOutput.RepositoryRoot, "test", "Stackl.Client.Tests", file));
-        var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin");
-        var end = Array.FindIndex(source, l => l.Trim() == "// README:end");
-        var indent = source[begin].Length - source[begin].TrimStart().Length;
-        var sample = string.Join('\n', source[(begin + 1)..end].Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-
         var readme = File.ReadAllText(Path.Combine(BuildOutput.RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
+        var blocks = 0;
 
-        Assert.True(readme.Contains("```csharp\n" + sample + "\n```", StringComparison.Ordinal), $"README.md's SDK section must hold {file}'s code between its markers, word for word:\n{sample}");
+        // Each README:begin ... README:end pair is one code block of the README.
+        for (var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin"); begin >= 0; begin = Array.FindIndex(source, begin + 1, l => l.Trim() == "// README:begin"))
+        {
+            var end = Array.FindIndex(source, begin, l => l.Trim() == "// README:end");
+            var indent = source[begin].Length - source[begin].TrimStart().Length;
+            var sample = string.Join('\n', source[(begin + 1)..end].Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+            Assert.True(readme.Contains("```csharp\n" + sample + "\n```", StringComparison.Ordinal), $"README.md must hold {file}'s code between its markers, word for word:\n{sample}");
+            blocks++;
+        }
+
+        Assert.True(blocks > 0, $"{file} has no README:begin marker.");
     }
 }
