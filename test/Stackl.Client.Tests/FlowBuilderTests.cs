@@ -64,6 +64,17 @@ public sealed class FlowBuilderTests(InProcessSilo silo)
     }
 
     [Fact]
+    public void Subflow_Retry_IsTheSubflowsRetryObject()
+    {
+        var flow = Flow.Linear(Flow.Step("x", "t/s"), Flow.Step("y", "t/s")).Named("pair").Retry(2, Backoff.Fixed, initial: TimeSpan.FromMilliseconds(50));
+
+        AssertJson("""
+            {"linear": [{"step": "x", "handler": "t/s"}, {"step": "y", "handler": "t/s"}], "name": "pair",
+             "retry": {"attempts": 2, "backoff": "fixed", "initial": "50ms"}}
+            """, flow);
+    }
+
+    [Fact]
     public void Graph_EdgesByName_AndNamedSubflows()
     {
         var flow = Flow.Graph(
