@@ -68,6 +68,27 @@ public abstract class FlowTests(IEngineUnderTest engine) : TaskTestBase(engine)
     }
 
     [Fact]
+    public async Task StepsOfOneFlow_SeeEachOthersWrites_AndSideBySideWritersOfOneDocumentTakeTurns()
+    {
+        static string Increment(string name) =>
+            $$$"""{"step": "{{{name}}}", "handler": "document/transaction", "input": {"ops": [{"op": "increment", "key": "account/a", "path": "/balance", "by": 1}]}}""";
+
+        var increments = string.Join(", ", Enumerable.Range(1, 5).Select(i => Increment($"i{i}")));
+        var flow = await RunAsync(Flow("""
+            {"linear": [
+              {"step": "open", "handler": "document/put", "input": {"key": "account/a", "value": {"balance": 100}}},
+              {"unordered": [INCREMENTS], "maxParallel": 5}
+            ]}
+            """.Replace("INCREMENTS", increments, StringComparison.Ordinal)));
+
+        AssertStatus(TaskStatus.Completed, flow);
+        Assert.Equal(["account/a"], flow.Documents);
+        Assert.Equal("""{"balance":105}""", await ValueAsync("account/a"));
+        Assert.Single(await Documents.HistoryAsync("account/a", null, 10)); // six steps wrote it; the flow committed it once
+        await NoLocksAsync();
+    }
+
+    [Fact]
     public async Task RetryableStep_RetriesByItsPolicy_EveryAttemptIsInItsTimeline()
     {
         var flow = await RunAsync(Flow("""
