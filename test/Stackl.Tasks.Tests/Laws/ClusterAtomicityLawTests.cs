@@ -113,6 +113,28 @@ public sealed class ClusterAtomicityLawTests(ITestOutputHelper output) : IAsyncL
         await NoLocksAsync();
     }
 
+    [Theory]
+    [InlineData(FaultPoint.BetweenSteps, new[] { "do b", "do c" })]
+    [InlineData(FaultPoint.DuringStep, new[] { "do a", "do b", "do c" })]
+    public async Task Flow_VictimKilledMidFlow_SurvivorResumesItFromItsStoredSteps(FaultPoint point, string[] survivorRuns)
+    {
+        var flow = """
+            {"linear": [
+              {"step": "a", "handler": "test/step", "input": {"name": "a"}, "revert": "test/unstep"},
+              {"step": "b", "handler": "test/step", "input": {"name": "b", "set": {"env/b": {"from": "b"}}}, "revert": "test/unstep"},
+              {"step": "c", "handler": "test/step", "input": {"name": "c"}, "revert": "test/unstep"}
+            ]}
+            """;
+
+        var task = await KillVictimAtAndAwaitSurvivorAsync(point, Spec("flow", "run", flow, s_farDeadline));
+
+        // Not rolled back as a plain task of a dead silo is: the survivor ran only the steps the database did not have.
+        AssertStatus(TaskStatus.Completed, task);
+        Assert.Equal(survivorRuns, _survivorJournal.Entries);
+        Assert.Equal("""{"from":"b"}""", await ValueAsync("env/b"));
+        await NoLocksAsync();
+    }
+
     [Fact]
     public async Task Rollback_VictimKilledBeforeReverts_SurvivorRunsThem()
     {
