@@ -30,6 +30,8 @@ public static class DashboardApi
             .WithSummary("Held document locks with their owner, lease and the tasks waiting for each, first in line first.");
         app.MapGet("/api/handlers", Handlers).WithTags("Tasks").WithName("ListHandlers")
             .WithSummary("The topic/subtype pairs this silo can run.");
+        app.MapGet("/api/handlers/in-use", HandlersInUseAsync).WithTags("Tasks").WithName("ListHandlersInUse")
+            .WithSummary("The handlers that unfinished flows run or revert with, with how many flows and one of them: retire a handler version once it is not listed.");
         return app;
     }
 
@@ -80,7 +82,47 @@ public static class DashboardApi
     }
 
     private static Ok<IReadOnlyList<string>> Handlers(HandlerRegistry handlers) => TypedResults.Ok<IReadOnlyList<string>>([.. handlers.Topics]);
+
+    // Read from the task table, page by page: a flow's handlers are in its stored payload, registered or not.
+    private static async Task<Ok<IReadOnlyList<HandlerUseView>>> HandlersInUseAsync(HttpRequest request, ITaskIndex tasks, HandlerRegistry handlers, CancellationToken cancellationToken)
+    {
+        request.HttpContext.Caller().DemandAllTasks("list the handlers unfinished flows use");
+        const int page = 500;
+        var uses = new SortedDictionary<string, (int Flows, string Flow)>(StringComparer.Ordinal);
+        foreach (var status in TaskStatusExtensions.Unfinished)
+        {
+            string? after = null;
+            while (true)
+            {
+                var flows = await tasks.ListAsync(new TaskQuery(status, Stackl.Tasks.Flows.FlowPayload.FlowTopic, after, page), cancellationToken);
+                foreach (var flow in flows)
+                {
+                    foreach (var handler in Stackl.Tasks.Flows.FlowPayload.HandlersNamed(flow.Payload))
+                    {
+                        uses[handler] = uses.TryGetValue(handler, out var use) ? (use.Flows + 1, use.Flow) : (1, flow.Id);
+                    }
+                }
+
+                if (flows.Count < page)
+                {
+                    break;
+                }
+
+                after = flows[^1].Id;
+            }
+        }
+
+        var registered = handlers.Topics.ToHashSet(StringComparer.Ordinal);
+        return TypedResults.Ok<IReadOnlyList<HandlerUseView>>([.. uses.Select(u => new HandlerUseView(u.Key, u.Value.Flows, u.Value.Flow, registered.Contains(u.Key)))]);
+    }
 }
+
+/// <summary>A handler that unfinished flows name.</summary>
+/// <param name="Handler">The handler (<c>topic/subtype</c>, with <c>@version</c> when versioned).</param>
+/// <param name="Flows">How many unfinished flows name it.</param>
+/// <param name="Flow">One of them.</param>
+/// <param name="Registered">False when this silo has no such handler: those flows fail when they reach the step.</param>
+public sealed record HandlerUseView(string Handler, int Flows, string Flow, bool Registered);
 
 /// <summary>A task deadline or a durable Orleans reminder, as the dashboard shows it.</summary>
 /// <param name="GrainType">The owning grain's type (<c>task</c> for a task's deadline).</param>

@@ -15,7 +15,7 @@ internal interface IResumableTaskHandler;
 internal sealed class FlowHandler(IServiceProvider services) : ITaskHandler, IResumableTaskHandler
 {
     /// <summary>The flow's topic.</summary>
-    public const string FlowTopic = "flow";
+    public const string FlowTopic = FlowPayload.FlowTopic;
 
     // The registry lists this handler too, so it is resolved at first use rather than injected.
     private HandlerRegistry Handlers => services.GetRequiredService<HandlerRegistry>();

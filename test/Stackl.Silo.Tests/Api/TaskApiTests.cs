@@ -90,6 +90,37 @@ public sealed class TaskApiTests : ApiTestBase
     }
 
     [Fact]
+    public async Task HandlersInUse_ListsWhatUnfinishedFlowsRunOrRevertWith_UntilTheyEnd()
+    {
+        var flow = await Silo.SubmitAsync("""
+            {"topic": "flow", "subtype": "run", "timeout": "30s", "payload": {"linear": [
+              {"step": "wait", "handler": "demo/sleep", "input": {"ms": 20000}, "revert": "demo/deprovision"},
+              {"step": "after", "handler": "demo/echo"}
+            ]}}
+            """, wait: "0s");
+
+        using (var response = await Silo.GetAsync("/api/handlers/in-use"))
+        {
+            var uses = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var json = System.Text.Json.JsonDocument.Parse(uses);
+            var listed = json.RootElement.EnumerateArray().ToDictionary(u => u.GetProperty("handler").GetString()!);
+            Assert.Equal(["demo/deprovision", "demo/echo", "demo/sleep"], listed.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal((1, flow.Id, true), (listed["demo/sleep"].GetProperty("flows").GetInt32(), listed["demo/sleep"].GetProperty("flow").GetString(), listed["demo/sleep"].GetProperty("registered").GetBoolean()));
+        }
+
+        using (await Silo.PostAsync($"/api/tasks/{flow.Id}/cancel", "{}"))
+        {
+        }
+
+        await Stackl.Testing.Eventually.ValueAsync(
+            "no handler is in use once the flow ended",
+            async () => await (await Silo.GetAsync("/api/handlers/in-use")).Content.ReadAsStringAsync(),
+            body => body == "[]",
+            TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Submit_OversizedBody_Gets413AndStoresNothing()
     {
         var body = $$"""{"topic":"demo","subtype":"echo","payload":"{{new string('x', 1_100_000)}}"}""";

@@ -32,6 +32,7 @@ public sealed class AuthorizationTests(SecuredSilo silo) : IClassFixture<Secured
         "GET /api/stats/cluster",
         "GET /api/reminders",
         "GET /api/handlers",
+        "GET /api/handlers/in-use",
         "GET /api/keys",
         "POST /api/keys",
         "DELETE /api/keys/admin",
