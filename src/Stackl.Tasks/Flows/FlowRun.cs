@@ -44,7 +44,7 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
             }
         }
 
-        foreach (var (scope, state) in plan.Scopes.Zip(_scopes))
+        foreach (var state in _scopes)
         {
             if (state.NextAttempt is { } due && due > Time.GetUtcNow())
             {
@@ -86,7 +86,7 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
                 {
                     // Stopped, not failed: the attempt does not count, and the step starts over when its turn comes again.
                     state.Attempt--;
-                    state.Status = state.NextAttempt is null && state.Attempt == 0 ? StepStatus.Pending : StepStatus.Retrying;
+                    state.Status = state.Attempt == 0 ? StepStatus.Pending : StepStatus.Retrying;
                 }
             }
 
