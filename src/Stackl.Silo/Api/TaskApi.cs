@@ -25,6 +25,7 @@ public static class TaskApi
             .WithSummary("Submits a task; with ?wait= answers 200 with the final task when it ends within the wait, else 202 with its Location.");
         tasks.MapGet("", ListAsync).WithName("ListTasks").WithSummary("Lists tasks newest first, filtered by status and topic; page with ?after=<last id>.");
         tasks.MapGet("/{id}", GetAsync).WithName("GetTask").WithSummary("Reads a task; with ?wait= waits until it is final or the wait ends.");
+        tasks.MapGet("/{id}/steps/{name}", GetStepAsync).WithName("GetFlowStep").WithSummary("Reads one step of a flow (its id is <flow id>/<step name>): status, attempts, result, error, revert order and timeline.");
         tasks.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask").WithSummary("Cancels a task that has not committed; its rollback runs and it ends Cancelled.");
         tasks.MapGet("/{id}/events", StreamAsync).WithName("StreamTaskEvents").WithSummary("Server-sent events of one task: its log lines and status now, then every log line and transition until it is final. Each event's id is <log lines>.<status ordinal>; reconnect with Last-Event-ID (or ?lastEventId=), to any silo, to get only what you missed.");
         app.MapGet("/api/events", StreamAllAsync).WithStacklLimits().WithTags("Tasks").WithName("StreamEvents").WithSummary("Server-sent events of every task (in PostgreSQL mode every silo's), optionally of one topic; ids are <task id>/<position>. Live only: Last-Event-ID is not honoured, so events missed while disconnected are not replayed; re-read GET /api/tasks after a reconnect.");
@@ -71,6 +72,21 @@ public static class TaskApi
         }
 
         return await service.GetAsync(id, wait, cancellationToken) is { } task ? TypedResults.Ok(task) : UnknownTask(id);
+    }
+
+    private static async Task<IResult> GetStepAsync(string id, string name, HttpRequest request, TaskService service, CancellationToken cancellationToken)
+    {
+        if (await service.GetAsync(id, cancellationToken: cancellationToken) is not { } flow)
+        {
+            return UnknownTask(id);
+        }
+
+        request.HttpContext.Caller().DemandSee(flow);
+        return flow.Steps?.FirstOrDefault(s => s.Name == name) is { } step
+            ? TypedResults.Ok(step)
+            : ApiProblems.NotFound(flow.Steps is null
+                ? $"Task {id} is a {flow.Topic}/{flow.Subtype} task, not a flow: it has no steps."
+                : $"Flow {id} has no step '{name}'; its steps: {string.Join(", ", flow.Steps.Select(s => s.Name))}.");
     }
 
     private static async Task<Ok<Page<TaskView>>> ListAsync(HttpRequest request, ApiRequest api, ITaskIndex index, string? status, string? topic, string? after, CancellationToken cancellationToken)

@@ -87,6 +87,15 @@ public sealed class TaskApiTests : ApiTestBase
         Assert.Equal((1, 5), (steps["install"].RevertOrder, steps["network"].RevertOrder));
         Assert.Equal(2, steps["install"].Attempt);
         Assert.Contains(steps["network"].Logs, l => l.Message == "deleted network net-1");
+
+        // A step is addressable on its own, as a child of its flow.
+        using var install = await Silo.GetAsync($"/api/tasks/{flow.Id}/steps/install");
+        var step = await ApiSilo.ReadAsync(install, ContractsJsonContext.Default.StepView);
+        Assert.Equal(($"{flow.Id}/install", StepStatus.Reverted, 2), (step!.Id, step.Status, step.Attempt));
+        using var unknown = await Silo.GetAsync($"/api/tasks/{flow.Id}/steps/nope");
+        var problem = await ApiSilo.ProblemAsync(unknown);
+        Assert.Equal(404, problem.Status);
+        Assert.Contains("its steps: network, vm1", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

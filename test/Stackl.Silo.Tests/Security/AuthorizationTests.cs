@@ -17,6 +17,7 @@ public sealed class AuthorizationTests(SecuredSilo silo) : IClassFixture<Secured
         "POST /api/tasks",
         "GET /api/tasks/0000000000000000000000000000",
         "POST /api/tasks/0000000000000000000000000000/cancel",
+        "GET /api/tasks/0000000000000000000000000000/steps/a",
         "GET /api/tasks/0000000000000000000000000000/events",
         "GET /api/events",
         "GET /api/documents",
