@@ -176,7 +176,7 @@ public static class TaskBenchmarks
     }
 
     /// <summary>Wraps the silo's grain storages and its reminder table so every durable write is counted; returns what it did about reminders.</summary>
-    private static string CountWrites(IServiceCollection services, WriteCounts counts)
+    internal static string CountWrites(IServiceCollection services, WriteCounts counts)
     {
         foreach (var (name, kind) in new[] { (StorageSiloBuilderExtensions.DefaultStorageName, WriteKind.OtherState), (TaskStorageNames.Tasks, WriteKind.TaskState), (TaskStorageNames.Documents, WriteKind.DocumentState) })
         {
@@ -227,7 +227,7 @@ public static class TaskBenchmarks
         }
     }
 
-    private enum WriteKind
+    internal enum WriteKind
     {
         TaskState,
         DocumentState,
@@ -235,7 +235,7 @@ public static class TaskBenchmarks
         OtherState,
     }
 
-    private sealed class WriteCounts
+    internal sealed class WriteCounts
     {
         private readonly long[] _counts = new long[4];
 
@@ -257,7 +257,7 @@ public static class TaskBenchmarks
         }
     }
 
-    private static string PerTask(this long[] after, long[] before, long tasks)
+    internal static string PerTask(this long[] after, long[] before, long tasks, string unit = "task")
     {
         if (tasks == 0)
         {
@@ -267,7 +267,7 @@ public static class TaskBenchmarks
         double Of(WriteKind kind) => (after[(int)kind] - before[(int)kind]) / (double)tasks;
         var total = Of(WriteKind.TaskState) + Of(WriteKind.DocumentState) + Of(WriteKind.Reminder) + Of(WriteKind.OtherState);
         var commits = (after[^1] - before[^1]) / (double)tasks;
-        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0} + other state {Of(WriteKind.OtherState):0.0}; {commits:0.00} group commits per task");
+        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0} + other state {Of(WriteKind.OtherState):0.0}; {commits:0.00} group commits per {unit}");
     }
 
     /// <summary>Counts the writes and clears that reach a grain storage.</summary>
