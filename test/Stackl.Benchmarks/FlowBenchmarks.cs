@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Stackl.Contracts;
@@ -29,7 +31,8 @@ public static class FlowBenchmarks
     /// <param name="inFlight">Flows in flight: each of this many producers submits a flow, waits for its final status, and repeats.</param>
     public static async Task RunAsync(string engine, Action<ISiloBuilder> storage, TimeSpan duration, int inFlight)
     {
-        var writes = new TaskBenchmarks.WriteCounts();
+        var writes = new TaskBenchmarks.WriteCounts { SampleSizes = true };
+        using var commits = new CommitListener();
         await using var host = await TestSilo.StartAsync(silo =>
         {
             storage(silo);
@@ -44,13 +47,13 @@ public static class FlowBenchmarks
 
         // Not measured: tiered JIT needs several seconds of load before the hot paths run optimized code; both paths are warmed.
         var warmUp = TaskBenchmarks.WarmUp(duration);
-        await ClosedLoopAsync(tasks, inFlight, succeeding, Completed, warmUp * 2 / 3, writes);
-        await ClosedLoopAsync(tasks, inFlight, failing, FailedAndReverted, warmUp / 3, writes);
+        await ClosedLoopAsync(tasks, inFlight, succeeding, Completed, warmUp * 2 / 3, writes, commits);
+        await ClosedLoopAsync(tasks, inFlight, failing, FailedAndReverted, warmUp / 3, writes, commits);
 
-        var completed = await ClosedLoopAsync(tasks, inFlight, succeeding, Completed, duration, writes);
+        var completed = await ClosedLoopAsync(tasks, inFlight, succeeding, Completed, duration, writes, commits);
         Print($"(l) 3-step linear flows completed/s, {inFlight} in flight, {engine}:", completed);
 
-        var reverted = await ClosedLoopAsync(tasks, inFlight, failing, FailedAndReverted, duration, writes);
+        var reverted = await ClosedLoopAsync(tasks, inFlight, failing, FailedAndReverted, duration, writes, commits);
         Print($"(m) 3-step flows whose last step fails, 2 steps reverted/s, {inFlight} in flight, {engine}:", reverted);
     }
 
@@ -58,7 +61,8 @@ public static class FlowBenchmarks
     {
         var problems = result.Unexpected > 0 ? $"; {result.Unexpected} ended otherwise, e.g. {result.FirstUnexpected}" : "; all as expected";
         Console.WriteLine($"{label} {result.PerSecond,8:N0}  p50 {result.P50:0.0} ms, p99 {result.P99:0.0} ms  ({result.Count:N0} flows{problems})");
-        Console.WriteLine($"    per flow: durable writes {result.Writes}; process CPU {result.CpuMs:0.00} ms; gen0/1/2 GCs {result.Collections}");
+        Console.WriteLine($"    per flow: durable writes {result.Writes}; process CPU {result.CpuMs:0.00} ms; gen0/1/2 GCs in the run {result.Collections}");
+        Console.WriteLine($"    storage: {result.Storage}");
     }
 
     /// <summary>a → b → c, each <c>demo/provision</c> reverted by <c>demo/deprovision</c>; c fails when <paramref name="failLast"/>.</summary>
@@ -99,12 +103,14 @@ public static class FlowBenchmarks
 
     /// <summary>Each producer submits a flow, waits for its final status, checks it, and repeats until the time is up.</summary>
     private static async Task<FlowResult> ClosedLoopAsync(
-        TaskService tasks, int producers, TaskSpec spec, Func<TaskView, string?> check, TimeSpan duration, TaskBenchmarks.WriteCounts writes)
+        TaskService tasks, int producers, TaskSpec spec, Func<TaskView, string?> check, TimeSpan duration, TaskBenchmarks.WriteCounts writes, CommitListener commits)
     {
         long unexpected = 0;
         string? firstUnexpected = null;
         var latencies = new List<double>[producers];
         var writesBefore = writes.Snapshot();
+        var sizesBefore = writes.Sizes();
+        var commitsBefore = commits.Snapshot();
         var collectionsBefore = Collections();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
@@ -137,6 +143,15 @@ public static class FlowBenchmarks
             }
         })));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (commitCount, commitSeconds, commitWrites) = commits.Snapshot();
+        commitCount -= commitsBefore.Count;
+        commitSeconds -= commitsBefore.Seconds;
+        commitWrites -= commitsBefore.Writes;
+        var sizes = writes.Sizes();
+        var bytesPerWrite = (sizes.Bytes - sizesBefore.Bytes) / (double)Math.Max(1, sizes.Writes - sizesBefore.Writes);
+        var storage = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{commitCount / seconds:N0} commits/s of {commitWrites / (double)Math.Max(1, commitCount):0} writes, {commitSeconds * 1000 / Math.Max(1, commitCount):0.0} ms each (commits in progress {commitSeconds / seconds:P0} of the time); ~{bytesPerWrite:N0} bytes of state per task write");
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         var collections = Collections().Zip(collectionsBefore, (after, before) => after - before).ToArray();
@@ -152,10 +167,51 @@ public static class FlowBenchmarks
             firstUnexpected,
             writes.Snapshot().PerTask(writesBefore, count, "flow"),
             cpu / Math.Max(1, count),
-            string.Join('/', collections));
+            string.Join('/', collections),
+            storage);
     }
 
     private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
-    private sealed record FlowResult(double PerSecond, int Count, double P50, double P99, long Unexpected, string? FirstUnexpected, string Writes, double CpuMs, string Collections);
+    /// <summary>Sums the storage engine's group commits (<c>stackl.storage.commit.*</c>): how many, how long, how many writes.</summary>
+    private sealed class CommitListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+        private long _writes;
+        private double _seconds;
+
+        public CommitListener()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Stackl.Storage" && instrument.Name is "stackl.storage.commit.duration" or "stackl.storage.commit.writes")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((_, seconds, _, _) =>
+            {
+                lock (_listener)
+                {
+                    _seconds += seconds;
+                    _count++;
+                }
+            });
+            _listener.SetMeasurementEventCallback<long>((_, writes, _, _) => Interlocked.Add(ref _writes, writes));
+            _listener.Start();
+        }
+
+        public (long Count, double Seconds, long Writes) Snapshot()
+        {
+            lock (_listener)
+            {
+                return (_count, _seconds, Interlocked.Read(ref _writes));
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    private sealed record FlowResult(double PerSecond, int Count, double P50, double P99, long Unexpected, string? FirstUnexpected, string Writes, double CpuMs, string Collections, string Storage);
 }

@@ -239,9 +239,29 @@ public static class TaskBenchmarks
     {
         private readonly long[] _counts = new long[4];
 
+        private long _written;
+        private long _sampled;
+        private long _sampledBytes;
+
         public Func<long> GroupCommits { get; set; } = () => 0;
 
+        /// <summary>Every 32nd state write is serialized once more to measure its size (off by default: it costs CPU).</summary>
+        public bool SampleSizes { get; init; }
+
         public void Add(WriteKind kind) => Interlocked.Increment(ref _counts[(int)kind]);
+
+        /// <summary>Measures the state about to be written when this write is a sampled one.</summary>
+        public void Sample<T>(T state)
+        {
+            if (SampleSizes && Interlocked.Increment(ref _written) % 32 == 0)
+            {
+                Interlocked.Add(ref _sampledBytes, JsonSerializer.SerializeToUtf8Bytes(state, GrainJson.Options).Length);
+                Interlocked.Increment(ref _sampled);
+            }
+        }
+
+        /// <summary>The sampled writes and their bytes so far.</summary>
+        public (long Writes, long Bytes) Sizes() => (Interlocked.Read(ref _sampled), Interlocked.Read(ref _sampledBytes));
 
         /// <summary>The counts by kind, then the engine's group commits.</summary>
         public long[] Snapshot()
@@ -281,12 +301,14 @@ public static class TaskBenchmarks
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             counts.Add(kind);
+            counts.Sample(grainState.State);
             return inner.WriteStateAsync(stateName, grainId, grainState);
         }
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
         {
             counts.Add(kind);
+            counts.Sample(grainState.State);
             return inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
         }
 
