@@ -6,13 +6,15 @@ using Stackl.Storage;
 using Stackl.Tasks;
 using Stackl.Testing.Databases;
 
-// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [cluster] [pointer] [http] [soak] [--seconds N]
+// Usage: dotnet run -c Release --project test/Stackl.Benchmarks -- [runtime] [serializer] [storage] [tasks] [flows] [cluster] [pointer] [http] [soak] [--seconds N]
 //   (no suite named: all of them but soak); http: [--postgres] also measures a PostgreSQL silo, [--attach URL --attach-pid PID] measures a running one;
+//   flows: [--flows N] flows in flight (default 128)
 //   soak: [--tasks N] (default 1,000,000) [--put] (document/put on distinct keys instead of demo/echo) [--silo-arg X]... (passed to the silo)
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(5);
 var taskCount = args.SkipWhile(a => a != "--tasks").Skip(1).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_000_000);
+var flowsInFlight = args.SkipWhile(a => a != "--flows").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(FlowBenchmarks.DefaultInFlight);
 var siloArguments = args.Select((a, i) => (a, i)).Where(p => p.i > 0 && args[p.i - 1] == "--silo-arg").Select(p => p.a).ToList();
-var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--seconds" or "--tasks" or "--silo-arg" or "--attach" or "--attach-pid"))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--seconds" or "--tasks" or "--flows" or "--silo-arg" or "--attach" or "--attach-pid"))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Run(string suite) => suites.Count == 0 ? suite != "soak" : suites.Contains(suite);
 var duration = TimeSpan.FromSeconds(seconds);
 var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
@@ -72,6 +74,16 @@ if (Run("tasks"))
 
     var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("bench");
     await TaskBenchmarks.RunAsync("PostgreSQL", s => s.UseStacklPostgres(o => o.ConnectionString = connectionString), duration);
+}
+
+if (Run("flows"))
+{
+    Console.WriteLine($"flows: 3-step linear flow/run tasks (demo/provision, reverted by demo/deprovision) through TaskService in process; each engine first warms up for {TaskBenchmarks.WarmUp(duration).TotalSeconds:0} s");
+    using var sqlite = new SqliteDatabase();
+    await FlowBenchmarks.RunAsync("SQLite", s => s.UseStacklSqlite(o => o.DataSource = sqlite.Path), duration, flowsInFlight);
+
+    var connectionString = await PostgresServer.Shared.CreateDatabaseAsync("bench_flows");
+    await FlowBenchmarks.RunAsync("PostgreSQL", s => s.UseStacklPostgres(o => o.ConnectionString = connectionString), duration, flowsInFlight);
 }
 
 if (Run("cluster"))

@@ -176,7 +176,7 @@ public static class TaskBenchmarks
     }
 
     /// <summary>Wraps the silo's grain storages and its reminder table so every durable write is counted; returns what it did about reminders.</summary>
-    private static string CountWrites(IServiceCollection services, WriteCounts counts)
+    internal static string CountWrites(IServiceCollection services, WriteCounts counts)
     {
         foreach (var (name, kind) in new[] { (StorageSiloBuilderExtensions.DefaultStorageName, WriteKind.OtherState), (TaskStorageNames.Tasks, WriteKind.TaskState), (TaskStorageNames.Documents, WriteKind.DocumentState) })
         {
@@ -227,7 +227,7 @@ public static class TaskBenchmarks
         }
     }
 
-    private enum WriteKind
+    internal enum WriteKind
     {
         TaskState,
         DocumentState,
@@ -235,13 +235,33 @@ public static class TaskBenchmarks
         OtherState,
     }
 
-    private sealed class WriteCounts
+    internal sealed class WriteCounts
     {
         private readonly long[] _counts = new long[4];
 
+        private long _written;
+        private long _sampled;
+        private long _sampledBytes;
+
         public Func<long> GroupCommits { get; set; } = () => 0;
 
+        /// <summary>Every 32nd state write is serialized once more to measure its size (off by default: it costs CPU).</summary>
+        public bool SampleSizes { get; init; }
+
         public void Add(WriteKind kind) => Interlocked.Increment(ref _counts[(int)kind]);
+
+        /// <summary>Measures the state about to be written when this write is a sampled one.</summary>
+        public void Sample<T>(T state)
+        {
+            if (SampleSizes && Interlocked.Increment(ref _written) % 32 == 0)
+            {
+                Interlocked.Add(ref _sampledBytes, JsonSerializer.SerializeToUtf8Bytes(state, GrainJson.Options).Length);
+                Interlocked.Increment(ref _sampled);
+            }
+        }
+
+        /// <summary>The sampled writes and their bytes so far.</summary>
+        public (long Writes, long Bytes) Sizes() => (Interlocked.Read(ref _sampled), Interlocked.Read(ref _sampledBytes));
 
         /// <summary>The counts by kind, then the engine's group commits.</summary>
         public long[] Snapshot()
@@ -257,7 +277,7 @@ public static class TaskBenchmarks
         }
     }
 
-    private static string PerTask(this long[] after, long[] before, long tasks)
+    internal static string PerTask(this long[] after, long[] before, long tasks, string unit = "task")
     {
         if (tasks == 0)
         {
@@ -267,7 +287,7 @@ public static class TaskBenchmarks
         double Of(WriteKind kind) => (after[(int)kind] - before[(int)kind]) / (double)tasks;
         var total = Of(WriteKind.TaskState) + Of(WriteKind.DocumentState) + Of(WriteKind.Reminder) + Of(WriteKind.OtherState);
         var commits = (after[^1] - before[^1]) / (double)tasks;
-        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0} + other state {Of(WriteKind.OtherState):0.0}; {commits:0.00} group commits per task");
+        return string.Create(CultureInfo.InvariantCulture, $"{total:0.0} = task {Of(WriteKind.TaskState):0.0} + document {Of(WriteKind.DocumentState):0.0} + reminder {Of(WriteKind.Reminder):0.0} + other state {Of(WriteKind.OtherState):0.0}; {commits:0.00} group commits per {unit}");
     }
 
     /// <summary>Counts the writes and clears that reach a grain storage.</summary>
@@ -281,12 +301,14 @@ public static class TaskBenchmarks
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             counts.Add(kind);
+            counts.Sample(grainState.State);
             return inner.WriteStateAsync(stateName, grainId, grainState);
         }
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
         {
             counts.Add(kind);
+            counts.Sample(grainState.State);
             return inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
         }
 
