@@ -105,18 +105,23 @@ public sealed class ProvisionHandler : ITaskHandler
         ArgumentNullException.ThrowIfNull(context);
         var kind = context.Payload.GetProperty("kind").GetString()!;
         var name = context.Payload.GetProperty("name").GetString()!;
-        var attempt = _attempts.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
         if (context.Payload.TryGetProperty("fail", out var fail) && fail.ValueKind == JsonValueKind.True)
         {
             throw new TaskFailedException(ErrorCodes.HandlerFailed, $"creating {kind} {name} failed (asked to fail)");
         }
 
-        if (context.Payload.TryGetProperty("failTimes", out var failTimes) && failTimes.TryGetInt32(out var times) && attempt <= times)
+        // Attempts are counted only for a step asked to fail some times, and forgotten once it succeeds.
+        if (context.Payload.TryGetProperty("failTimes", out var failTimes) && failTimes.TryGetInt32(out var times))
         {
-            throw new TaskFailedException(ErrorCodes.HandlerFailed, $"creating {kind} {name} failed on attempt {attempt} (asked to fail {times} times)") { Retryable = true };
+            var attempt = _attempts.AddOrUpdate(context.TaskId, 1, (_, n) => n + 1);
+            if (attempt <= times)
+            {
+                throw new TaskFailedException(ErrorCodes.HandlerFailed, $"creating {kind} {name} failed on attempt {attempt} (asked to fail {times} times)") { Retryable = true };
+            }
+
+            _attempts.TryRemove(context.TaskId, out _);
         }
 
-        _attempts.TryRemove(context.TaskId, out _);
         context.Log($"created {kind} {name}");
         var result = new System.Text.Json.Nodes.JsonObject { ["kind"] = kind, ["name"] = name, ["id"] = $"{kind}-{name}" };
         return Task.FromResult<JsonElement?>(JsonSerializer.SerializeToElement(result, TasksJsonContext.Default.JsonNode));
