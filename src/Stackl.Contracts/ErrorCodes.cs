@@ -89,4 +89,7 @@ public static class ErrorCodes
 
     /// <summary>A step did not finish within its own timeout.</summary>
     public const string StepTimedOut = "step_timed_out";
+
+    /// <summary>A schedule's definition is invalid (cron, time zone, overlap, catch-up or name); nothing was stored.</summary>
+    public const string InvalidSchedule = "invalid_schedule";
 }

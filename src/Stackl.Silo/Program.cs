@@ -26,6 +26,7 @@ builder.Configuration.GetSection(SiloSettings.SectionName).Bind(siloSettings);
 builder.Configuration.GetSection(SiloSettings.ClusterSectionName).Bind(siloSettings);
 siloSettings.Validate();
 builder.Services.Configure<TaskOptions>(builder.Configuration.GetSection(TaskOptions.SectionName));
+builder.Services.Configure<Stackl.Tasks.Schedules.ScheduleOptions>(builder.Configuration.GetSection(Stackl.Tasks.Schedules.ScheduleOptions.SectionName));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = siloSettings.ShutdownTimeout);
 builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).Validate(o =>
 {

@@ -56,7 +56,7 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         using var activity = TaskTelemetry.Source.StartActivity("stackl.task.submit", ActivityKind.Producer);
         try
         {
-            var submission = caller.Authorize(Validate(spec), StepHandlers(spec, caller));
+            var submission = ValidateFor(spec, caller);
             if (drain.IsDraining)
             {
                 throw new SiloUnavailableException("This silo is stopping and takes no new tasks; submit the task to another silo (the load balancer stops sending here once /health/ready answers 503).");
@@ -144,6 +144,17 @@ public sealed class TaskService(IGrainFactory grains, HandlerRegistry handlers, 
         }
 
         return new TaskSubmission(spec.Topic, spec.Subtype, spec.Source, spec.Payload.Clone(), [.. keys], timeout);
+    }
+
+    /// <summary>Checks a spec as <see cref="Validate"/> does, then <paramref name="caller"/>'s grants for it (a flow's step handlers included).</summary>
+    /// <exception cref="TaskValidationException">The spec is invalid.</exception>
+    /// <exception cref="AccessDeniedException">The caller may not submit it.</exception>
+    /// <param name="spec">What to run.</param>
+    /// <param name="caller">Who would submit it.</param>
+    public TaskSubmission ValidateFor(TaskSpec spec, StacklPrincipal caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.Authorize(Validate(spec), StepHandlers(spec, caller));
     }
 
     /// <summary>Reads a task, waiting up to <paramref name="wait"/> for it to become final; null when no task has this id.</summary>

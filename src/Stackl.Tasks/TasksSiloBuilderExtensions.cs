@@ -67,6 +67,8 @@ public static class TasksSiloBuilderExtensions
         services.TryAddSingleton<TaskEnvironment>();
         services.TryAddSingleton<NewGrainKeys>();
         services.TryAddSingleton<TaskService>();
+        services.AddOptions<Schedules.ScheduleOptions>();
+        services.TryAddSingleton<Schedules.ScheduleService>();
         services.AddOptions<StacklAuthOptions>().Validate(o =>
         {
             o.Validate();

@@ -7,6 +7,12 @@ internal static class TestStackl
     public static ISiloBuilder AddTestStackl(this ISiloBuilder silo)
     {
         silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        silo.Configure<Schedules.ScheduleOptions>(o =>
+        {
+            o.ReminderPeriod = TimeSpan.FromSeconds(1);
+            o.MisfireGrace = TimeSpan.FromMilliseconds(1500);
+            o.QueuePoll = TimeSpan.FromMilliseconds(100);
+        });
         return silo.AddStackl(o =>
             {
                 o.CommitGrace = TimeSpan.FromMilliseconds(500);
