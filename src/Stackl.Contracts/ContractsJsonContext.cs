@@ -13,6 +13,7 @@ namespace Stackl.Contracts;
 [JsonSerializable(typeof(ScheduleSpec))]
 [JsonSerializable(typeof(ScheduleView))]
 [JsonSerializable(typeof(IReadOnlyList<ScheduleView>))]
+[JsonSerializable(typeof(Page<ScheduleView>))]
 [JsonSerializable(typeof(DocumentView))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(IReadOnlyList<HistoryEntry>))]

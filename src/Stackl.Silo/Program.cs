@@ -116,6 +116,7 @@ app.MapOpenApi();
 app.MapSiloEndpoints();
 app.MapTaskApi();
 app.MapDocumentApi();
+app.MapScheduleApi();
 app.MapClusterApi();
 app.MapKeysApi();
 app.MapSessionApi();

@@ -206,7 +206,7 @@ public static class TaskApi
             ? $"No task has id '{id}'."
             : $"'{id}' is not a task id: task ids are {Tasks.Execution.TaskId.Length} characters of lowercase base32, as returned by POST /api/tasks.");
 
-    private static TaskSpec ParseSpec(JsonElement body, string? idempotencyHeader)
+    internal static TaskSpec ParseSpec(JsonElement body, string? idempotencyHeader)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
