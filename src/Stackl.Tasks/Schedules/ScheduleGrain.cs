@@ -13,7 +13,9 @@ namespace Stackl.Tasks.Schedules;
 /// A run is a task whose idempotency key is the schedule's name and the due time: a run started twice (two silos, or a crash
 /// before the schedule stored that it started it) is one task.
 /// </remarks>
+// On the silo that wrote it (no hop for the write); after that silo dies, its reminder brings it back wherever the reminder's owner is.
 [GrainType(GrainTypeName)]
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed class ScheduleGrain(
     [PersistentState("schedule")] IPersistentState<ScheduleState> state,
     TaskService tasks,
