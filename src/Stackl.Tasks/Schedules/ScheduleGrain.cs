@@ -144,7 +144,18 @@ internal sealed class ScheduleGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) => FireAsync();
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!state.RecordExists || !Current.Enabled)
+        {
+            // Deleted or paused while its silo was down: the reminder has nothing left to wake.
+            await DisarmAsync();
+            DeactivateOnIdle();
+            return;
+        }
+
+        await FireAsync();
+    }
 
     /// <summary>Starts what is due: queued runs whose previous run ended, then every due time up to now, as overlap and catch-up say.</summary>
     private async Task FireAsync()
