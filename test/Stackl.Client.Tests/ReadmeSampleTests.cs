@@ -31,6 +31,7 @@ public sealed class ReadmeSampleTests(InProcessSilo silo)
     [InlineData("ReadmeSample.cs")]
     [InlineData("ReadmeClusterSample.cs")]
     [InlineData("ReadmeFlowSample.cs")]
+    [InlineData("ReadmeScheduleSample.cs")]
     public void Readme_SdkSection_IsTheCompiledSampleWordForWord(string file)
     {
         var source = File.ReadAllLines(Path.Combine(BuildOutput.RepositoryRoot, "test", "Stackl.Client.Tests", file));
