@@ -3,7 +3,7 @@ using Stackl.Contracts;
 
 namespace Stackl.Client.Tests;
 
-/// <summary>The schedule example of README.md, compiled here and run by <see cref="StacklClientScheduleTests"/>.</summary>
+/// <summary>The schedule example of README.md, compiled here and run by <see cref="ReadmeSampleTests"/>.</summary>
 /// <remarks>The lines between the README markers are the README's code block, word for word (a test checks it).</remarks>
 internal static class ReadmeScheduleSample
 {
