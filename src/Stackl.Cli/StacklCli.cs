@@ -33,7 +33,7 @@ internal static class StacklCli
     {
         var global = new GlobalOptions();
         var root = new RootCommand($"""
-            stackl: submit, wait for, watch and cancel Stackl tasks; read and write documents and their history.
+            stackl: submit, wait for, watch and cancel Stackl tasks; read and write documents and their history; run tasks on a schedule.
 
             {ExitCodes.Help}
             """)
@@ -48,6 +48,7 @@ internal static class StacklCli
         DocumentCommands.Add(root, run);
         ClusterCommands.Add(root, run);
         KeyCommands.Add(root, run);
+        ScheduleCommands.Add(root, run);
         return root;
     }
 }

@@ -6,6 +6,7 @@ namespace Stackl.Client;
 /// <summary>Source-generated JSON for the SDK's own request and problem shapes; the wire records use <c>ContractsJsonContext</c>.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SubmitTaskRequest))]
+[JsonSerializable(typeof(PutScheduleRequest))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
@@ -20,6 +21,15 @@ internal sealed record SubmitTaskRequest(
     string? Timeout,
     string? IdempotencyKey,
     string? Source);
+
+/// <summary>The body of <c>PUT /api/schedules/{name}</c>: the task as <c>POST /api/tasks</c> reads it, the choices as lower-case strings.</summary>
+internal sealed record PutScheduleRequest(
+    string Cron,
+    string? TimeZone,
+    SubmitTaskRequest Task,
+    string? Overlap,
+    string? CatchUp,
+    bool? Enabled);
 
 /// <summary>An <c>application/problem+json</c> answer with the server's <c>code</c> extension.</summary>
 internal sealed record ProblemBody(string? Type, string? Title, int? Status, string? Detail, string? Code, string? TraceId);

@@ -3,10 +3,10 @@ using Stackl.Contracts;
 
 namespace Stackl.Client;
 
-/// <summary>A client of one Stackl silo's HTTP API: tasks, documents, history, locks and the cluster.</summary>
+/// <summary>A client of one Stackl silo's HTTP API: tasks, documents, history, locks, schedules and the cluster.</summary>
 /// <remarks>
 /// Errors are exceptions: a refused request throws a <see cref="StacklApiException"/> subclass carrying the server's status,
-/// code and detail; an unknown task, document or version always throws <see cref="StacklNotFoundException"/> (reads never
+/// code and detail; an unknown task, document, version or schedule always throws <see cref="StacklNotFoundException"/> (reads never
 /// return null); an unreachable server throws <see cref="StacklConnectionException"/>. A task that ends Failed, TimedOut,
 /// Cancelled or RollbackFailed is not an error of the call: it is returned, with its <see cref="TaskView.Error"/>.
 /// Waits longer than <see cref="StacklClientOptions.MaxServerWait"/> are made of several bounded server waits.
@@ -120,4 +120,51 @@ public interface IStacklClient
     /// <summary>Reads the cluster as the silo sees it: its silos and the task counts by status.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<ClusterView> GetClusterAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a schedule: each due time of its cron starts one task (needs the grant to see every task, and to submit its task).</summary>
+    /// <remarks>
+    /// Each run's idempotency key is <c>schedule/&lt;name&gt;/&lt;due time&gt;</c> and its source <c>schedule/&lt;name&gt;</c>, so leave
+    /// <see cref="TaskSpec.IdempotencyKey"/> null. Replacing a schedule keeps its run counts.
+    /// </remarks>
+    /// <param name="name">The name: 1 to 100 letters, digits, <c>_</c>, <c>.</c> or <c>-</c>.</param>
+    /// <param name="spec">The cron, time zone, task, overlap, catch-up and whether it starts enabled.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklBadRequestException">422 <c>invalid_schedule</c> for a bad cron, time zone or name, or the task's own validation code.</exception>
+    Task<ScheduleView> PutScheduleAsync(string name, ScheduleSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a schedule with its next and last runs.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No schedule has this name.</exception>
+    Task<ScheduleView> GetScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists schedules by name, one page.</summary>
+    /// <param name="after">The <see cref="Page{T}.Next"/> cursor of the previous page.</param>
+    /// <param name="limit">The page size (the server's default when null).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<Page<ScheduleView>> ListSchedulesAsync(string? after = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a schedule; runs already started go on.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No schedule has this name.</exception>
+    Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a schedule: no run starts until it is resumed.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No schedule has this name.</exception>
+    Task<ScheduleView> PauseScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a schedule; the runs it missed while paused are made up for as its <see cref="ScheduleSpec.CatchUp"/> says.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No schedule has this name.</exception>
+    Task<ScheduleView> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a run of a schedule now, outside its cron, and answers with the run's task (as accepted: wait for it with <see cref="WaitAsync"/>).</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No schedule has this name.</exception>
+    Task<TaskView> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
 }

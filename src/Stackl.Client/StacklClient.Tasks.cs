@@ -18,14 +18,7 @@ public sealed partial class StacklClient
         ArgumentNullException.ThrowIfNull(spec);
         var started = Time.GetTimestamp();
         var budget = wait ?? _options.DefaultWait;
-        var body = new SubmitTaskRequest(
-            spec.Topic,
-            spec.Subtype,
-            spec.Payload.ValueKind == JsonValueKind.Undefined ? s_emptyObject : spec.Payload,
-            spec.Documents,
-            spec.Timeout is { } timeout ? Durations.Format(timeout) : null,
-            spec.IdempotencyKey,
-            spec.Source);
+        var body = TaskBody(spec);
         var task = await SendAsync(HttpMethod.Post, Url("api/tasks", ("wait", ServerWait(budget))), Json(body, ClientJsonContext.Default.SubmitTaskRequest), ContractsJsonContext.Default.TaskView, cancellationToken)
             .ConfigureAwait(false);
         return await PollAsync(task.Id, task, Remaining(budget, started), throwOnTimeout: false, cancellationToken).ConfigureAwait(false);
@@ -121,6 +114,16 @@ public sealed partial class StacklClient
             }
         }
     }
+
+    /// <summary>A task as the API reads it (in <c>POST /api/tasks</c> and in a schedule): the timeout a duration string, an empty payload <c>{}</c>.</summary>
+    private static SubmitTaskRequest TaskBody(TaskSpec spec) => new(
+        spec.Topic,
+        spec.Subtype,
+        spec.Payload.ValueKind == JsonValueKind.Undefined ? s_emptyObject : spec.Payload,
+        spec.Documents,
+        spec.Timeout is { } timeout ? Durations.Format(timeout) : null,
+        spec.IdempotencyKey,
+        spec.Source);
 
     private static JsonElement EmptyObject()
     {

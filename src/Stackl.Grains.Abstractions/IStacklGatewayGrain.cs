@@ -83,4 +83,31 @@ public interface IStacklGatewayGrain : IGrainWithIntegerKey
 
     /// <summary>The cluster as the answering silo sees it.</summary>
     Task<ClusterView> GetClusterAsync();
+
+    /// <summary>Creates or replaces a schedule; 422 <c>invalid_schedule</c> (or the task's own code) when it is invalid.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="spec">The schedule.</param>
+    Task<ScheduleView> PutScheduleAsync(string name, ScheduleSpec spec);
+
+    /// <summary>Reads a schedule; 404 when there is none.</summary>
+    /// <param name="name">The schedule's name.</param>
+    Task<ScheduleView> GetScheduleAsync(string name);
+
+    /// <summary>Lists schedules by name.</summary>
+    /// <param name="after">The previous page's cursor.</param>
+    /// <param name="limit">The page size; the server's default when null.</param>
+    Task<Page<ScheduleView>> ListSchedulesAsync(string? after, int? limit);
+
+    /// <summary>Deletes a schedule; 404 when there is none.</summary>
+    /// <param name="name">The schedule's name.</param>
+    Task DeleteScheduleAsync(string name);
+
+    /// <summary>Pauses (<paramref name="enabled"/> false) or resumes a schedule; 404 when there is none.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="enabled">True to resume.</param>
+    Task<ScheduleView> SetScheduleEnabledAsync(string name, bool enabled);
+
+    /// <summary>Starts a run of a schedule now; answers its task; 404 when there is no such schedule.</summary>
+    /// <param name="name">The schedule's name.</param>
+    Task<TaskView> TriggerScheduleAsync(string name);
 }

@@ -22,6 +22,9 @@ public sealed class SecuredGateway : IAsyncLifetime
 
     public const string Document = "gateway/doc";
 
+    /// <summary>A schedule the administrator wrote (due once a year).</summary>
+    public const string Schedule = "gateway-schedule";
+
     public async Task InitializeAsync()
     {
         _silo = WebSilo.Start(realHttp: true, ("Stackl:Auth:Mode", "Required"), TestKeys.BootstrapSetting);
@@ -44,6 +47,7 @@ public sealed class SecuredGateway : IAsyncLifetime
 
         AdminsTask = await Admin.SubmitAsync(TestJson.Sleep(60_000), wait: TimeSpan.Zero);
         await Admin.PutDocumentAsync(Document, TestJson.Parse("""{"v":1}"""), TimeSpan.FromSeconds(10));
+        await Admin.PutScheduleAsync(Schedule, new ScheduleSpec("0 0 1 1 *", TestJson.Echo("{}")));
     }
 
     public IStacklClient As(string? role) => _clients[role ?? "none"].Client;
@@ -85,6 +89,9 @@ public sealed class ClusterGatewayRoleTests(SecuredGateway gateway) : IClassFixt
             ("GetDocumentVersion", [401, Ok, Ok, Ok, Ok]),
             ("ListLocks", [401, Ok, Ok, Ok, Ok]),
             ("GetCluster", [401, Ok, Ok, Ok, Ok]),
+            ("PutSchedule", [401, Ok, Ok, 403, 403]),
+            ("GetSchedule", [401, Ok, Ok, 403, Ok]),
+            ("ListSchedules", [401, Ok, Ok, 403, Ok]),
         };
         var data = new TheoryData<string?, string, int>();
         foreach (var (operation, outcomes) in table)
@@ -157,6 +164,15 @@ public sealed class ClusterGatewayRoleTests(SecuredGateway gateway) : IClassFixt
                 break;
             case "ListLocks":
                 await client.ListLocksAsync();
+                break;
+            case "PutSchedule":
+                await client.PutScheduleAsync($"gateway-{role ?? "none"}-{Guid.NewGuid():N}", new ScheduleSpec("0 0 1 1 *", TestJson.Echo("{}")));
+                break;
+            case "GetSchedule":
+                await client.GetScheduleAsync(SecuredGateway.Schedule);
+                break;
+            case "ListSchedules":
+                await client.ListSchedulesAsync(limit: 5);
                 break;
             case "GetCluster":
                 await client.GetClusterAsync();

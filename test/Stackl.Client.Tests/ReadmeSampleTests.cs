@@ -27,10 +27,24 @@ public sealed class ReadmeSampleTests(InProcessSilo silo)
         Assert.Equal("cluster", task.Result!.Value.GetProperty("hello").GetString());
     }
 
+    [Fact]
+    public async Task ReadmeScheduleSample_RunsAgainstASilo()
+    {
+        var run = await ReadmeScheduleSample.RunAsync(silo.BaseAddress);
+
+        using var client = silo.CreateClient();
+        var schedule = await client.GetScheduleAsync("nightly-report");
+        Assert.Equal((TaskStatus.Completed, "schedule/nightly-report"), (run.Status, run.Source));
+        Assert.Equal("daily", run.Result!.Value.GetProperty("report").GetString());
+        Assert.False(schedule.Enabled);
+        await client.DeleteScheduleAsync("nightly-report");
+    }
+
     [Theory]
     [InlineData("ReadmeSample.cs")]
     [InlineData("ReadmeClusterSample.cs")]
     [InlineData("ReadmeFlowSample.cs")]
+    [InlineData("ReadmeScheduleSample.cs")]
     public void Readme_SdkSection_IsTheCompiledSampleWordForWord(string file)
     {
         var source = File.ReadAllLines(Path.Combine(BuildOutput.RepositoryRoot, "test", "Stackl.Client.Tests", file));

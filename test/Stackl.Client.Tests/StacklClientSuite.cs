@@ -1,5 +1,6 @@
 using System.Net;
 using Stackl.Contracts;
+using Stackl.Testing;
 
 namespace Stackl.Client.Tests;
 
@@ -303,4 +304,100 @@ public abstract class StacklClientSuite
             () => Client.ListLocksAsync(limit: 500),
             locks => locks.Any(l => l.Key == key && l.Owner == owner),
             TimeSpan.FromSeconds(20));
+
+    [Fact]
+    public async Task Schedule_PutGetListTriggerPauseResumeDelete_RoundTrips()
+    {
+        var name = UniqueScheduleName("sdk");
+        var task = new TaskSpec("demo", "echo", TestJson.Parse("""{"from": "schedule"}"""), Timeout: TimeSpan.FromSeconds(20));
+
+        var created = await Client.PutScheduleAsync(name, new ScheduleSpec("0 0 3 * * *", task, "Europe/Paris", ScheduleOverlap.Queue, ScheduleCatchUp.All));
+        var read = await Client.GetScheduleAsync(name);
+        var listed = await ListAllAsync(Client);
+        var run = await Client.TriggerScheduleAsync(name);
+        var final = await Client.WaitAsync(run.Id, TimeSpan.FromSeconds(30));
+        var paused = await Client.PauseScheduleAsync(name);
+        var resumed = await Client.ResumeScheduleAsync(name);
+        await Client.DeleteScheduleAsync(name);
+
+        Assert.Equal((name, "0 0 3 * * *", "Europe/Paris", ScheduleOverlap.Queue, ScheduleCatchUp.All, true), (created.Name, created.Cron, created.TimeZone, created.Overlap, created.CatchUp, created.Enabled));
+        Assert.Equal((TimeSpan?)TimeSpan.FromSeconds(20), read.Task.Timeout);
+        Assert.Equal("schedule", read.Task.Payload.GetProperty("from").GetString());
+        Assert.Equal(created.NextDue, read.NextDue);
+        Assert.Contains(listed, s => s.Name == name);
+        Assert.Equal(($"schedule/{name}", TaskStatus.Completed), (final.Source, final.Status));
+        Assert.Equal("schedule", final.Result!.Value.GetProperty("from").GetString());
+        Assert.Equal((false, 1L, run.Id, (DateTimeOffset?)null), (paused.Enabled, paused.Runs, paused.LastTaskId, paused.NextDue));
+        Assert.True(resumed.Enabled);
+        Assert.NotNull(resumed.NextDue);
+        var gone = await Assert.ThrowsAsync<StacklNotFoundException>(() => Client.GetScheduleAsync(name));
+        Assert.Contains(name, gone.Detail, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<StacklNotFoundException>(() => Client.DeleteScheduleAsync(name));
+    }
+
+    [Fact]
+    public async Task Put_BadCron_Throws422InvalidSchedule_AndStoresNothing()
+    {
+        var name = UniqueScheduleName("bad");
+
+        var refused = await Assert.ThrowsAsync<StacklBadRequestException>(() => Client.PutScheduleAsync(name, new ScheduleSpec("every day", TestJson.Echo("{}"))));
+
+        Assert.Equal((422, ErrorCodes.InvalidSchedule), ((int)refused.StatusCode, refused.Code));
+        Assert.Contains("cron 'every day'", refused.Detail, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<StacklNotFoundException>(() => Client.GetScheduleAsync(name));
+    }
+
+    [Fact]
+    public async Task Put_TaskTheServerRefuses_Throws422WithTheTasksCode()
+    {
+
+        var refused = await Assert.ThrowsAsync<StacklBadRequestException>(() => Client.PutScheduleAsync(UniqueScheduleName("bad"), new ScheduleSpec("* * * * *", new TaskSpec("demo", "nope", TestJson.Parse("{}")))));
+
+        Assert.Equal((422, ErrorCodes.UnknownTopic), ((int)refused.StatusCode, refused.Code));
+        Assert.StartsWith("task: ", refused.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EverySecond_StartsRuns_UntilPaused()
+    {
+        var name = UniqueScheduleName("tick");
+        await Client.PutScheduleAsync(name, new ScheduleSpec("* * * * * *", TestJson.Echo("""{"tick": true}"""), Overlap: ScheduleOverlap.Allow, CatchUp: ScheduleCatchUp.None));
+        try
+        {
+            var ticking = await Eventually.ValueAsync(
+                $"schedule {name} has started 2 runs",
+                () => Client.GetScheduleAsync(name),
+                s => s.Runs >= 2,
+                TimeSpan.FromSeconds(20));
+            var paused = await Client.PauseScheduleAsync(name);
+            var lastRun = await Client.WaitAsync(paused.LastTaskId!, TimeSpan.FromSeconds(30));
+
+            Assert.True(paused.Runs >= 2, $"runs {paused.Runs}");
+            Assert.Equal(($"schedule/{name}", TaskStatus.Completed), (lastRun.Source, lastRun.Status));
+            Assert.True(ticking.LastDue <= paused.LastDue);
+        }
+        finally
+        {
+            await Client.DeleteScheduleAsync(name);
+        }
+    }
+
+    private static async Task<List<ScheduleView>> ListAllAsync(IStacklClient client)
+    {
+        var all = new List<ScheduleView>();
+        string? after = null;
+        do
+        {
+            var page = await client.ListSchedulesAsync(after, limit: 2);
+            Assert.True(page.Items.Count <= 2);
+            all.AddRange(page.Items);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return all;
+    }
+
+    /// <summary>A schedule name no other test uses: the in-process silo is shared.</summary>
+    private static string UniqueScheduleName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 }

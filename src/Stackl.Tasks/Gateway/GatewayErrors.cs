@@ -23,6 +23,9 @@ internal static class GatewayErrors
             ? $"No task has id '{id}'."
             : $"'{id}' is not a task id: task ids are {Execution.TaskId.Length} characters of lowercase base32, as SubmitAsync returns them.");
 
+    public static StacklGatewayException UnknownSchedule(string name) =>
+        new(NotFound, ErrorCodes.NotFound, $"No schedule is named '{name}'; ListSchedulesAsync lists them.");
+
     /// <summary>A document key as the HTTP API reads it from its URL: a malformed one is a 400 with the validation's code.</summary>
     public static string Key(string? key)
     {

@@ -7,6 +7,7 @@ using Orleans.Concurrency;
 using Stackl.Contracts;
 using Stackl.Grains.Abstractions;
 using Stackl.Tasks.Queries;
+using Stackl.Tasks.Schedules;
 using Stackl.Tasks.Security;
 
 namespace Stackl.Tasks.Gateway;
@@ -21,6 +22,7 @@ namespace Stackl.Tasks.Gateway;
 [Reentrant]
 internal sealed class StacklGatewayGrain(
     TaskService service,
+    ScheduleService schedules,
     ITaskIndex taskIndex,
     IDocumentIndex documentIndex,
     IGrainFactory grains,
@@ -185,6 +187,53 @@ internal sealed class StacklGatewayGrain(
             counts.ToDictionary(c => c.Key.ToString(), c => c.Value));
     });
 
+    /// <inheritdoc />
+    public Task<ScheduleView> PutScheduleAsync(string name, ScheduleSpec spec) => GuardAsync(nameof(PutScheduleAsync), caller =>
+    {
+        if (spec?.Task is null)
+        {
+            throw GatewayErrors.Invalid($"The {(spec is null ? "schedule" : "schedule's task")} is missing: pass a ScheduleSpec such as new ScheduleSpec(\"0 */5 * * * *\", new TaskSpec(\"demo\", \"echo\", payload)).");
+        }
+
+        // The shape checks the HTTP API makes while it parses the body (400), before the domain's own (422).
+        if (string.IsNullOrEmpty(spec.Cron))
+        {
+            throw GatewayErrors.Invalid("cron is required: a cron expression such as \"0 */5 * * * *\" (with seconds) or \"*/5 * * * *\".");
+        }
+
+        if (string.IsNullOrEmpty(spec.Task.Topic) || string.IsNullOrEmpty(spec.Task.Subtype))
+        {
+            throw GatewayErrors.Invalid($"task.{(string.IsNullOrEmpty(spec.Task.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
+        }
+
+        var task = spec.Task.Payload.ValueKind == JsonValueKind.Undefined ? spec.Task with { Payload = s_emptyObject } : spec.Task;
+        return schedules.PutAsync(name, spec with { Task = task }, caller);
+    });
+
+    /// <inheritdoc />
+    public Task<ScheduleView> GetScheduleAsync(string name) => GuardAsync(nameof(GetScheduleAsync), async caller =>
+        await schedules.GetAsync(name, caller) ?? throw GatewayErrors.UnknownSchedule(name));
+
+    /// <inheritdoc />
+    public Task<Page<ScheduleView>> ListSchedulesAsync(string? after, int? limit) => GuardAsync(nameof(ListSchedulesAsync), async caller =>
+    {
+        var size = Limit(limit);
+        var items = await schedules.ListAsync(string.IsNullOrEmpty(after) ? null : after, size, caller);
+        return new Page<ScheduleView>(items, items.Count == size ? items[^1].Name : null);
+    });
+
+    /// <inheritdoc />
+    public Task DeleteScheduleAsync(string name) => GuardAsync(nameof(DeleteScheduleAsync), async caller =>
+        await schedules.DeleteAsync(name, caller) ? true : throw GatewayErrors.UnknownSchedule(name));
+
+    /// <inheritdoc />
+    public Task<ScheduleView> SetScheduleEnabledAsync(string name, bool enabled) => GuardAsync(nameof(SetScheduleEnabledAsync), async caller =>
+        await schedules.SetEnabledAsync(name, enabled, caller) ?? throw GatewayErrors.UnknownSchedule(name));
+
+    /// <inheritdoc />
+    public Task<TaskView> TriggerScheduleAsync(string name) => GuardAsync(nameof(TriggerScheduleAsync), async caller =>
+        await schedules.TriggerAsync(name, caller) ?? throw GatewayErrors.UnknownSchedule(name));
+
     private async Task<TaskView> SubmitDocumentTaskAsync(StacklPrincipal caller, string subtype, JsonObject payload, TimeSpan wait)
     {
         var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), Source: caller.IsAuthenticated ? null : Source);
@@ -238,9 +287,15 @@ internal sealed class StacklGatewayGrain(
     /// <summary>Writes the audit event of a state-changing call, as the HTTP API's audit trail does.</summary>
     private void Audit<T>(string operation, StacklPrincipal? caller, T? result, int status)
     {
-        if (operation is nameof(SubmitAsync) or nameof(CancelAsync) or nameof(PutDocumentAsync) or nameof(PatchDocumentAsync) or nameof(DeleteDocumentAsync))
+        if (operation is nameof(SubmitAsync) or nameof(CancelAsync) or nameof(PutDocumentAsync) or nameof(PatchDocumentAsync) or nameof(DeleteDocumentAsync)
+            or nameof(PutScheduleAsync) or nameof(DeleteScheduleAsync) or nameof(SetScheduleEnabledAsync) or nameof(TriggerScheduleAsync))
         {
-            var target = result is TaskView task ? $"task {task.Id} ({task.Topic}/{task.Subtype})" : "-";
+            var target = result switch
+            {
+                TaskView task => $"task {task.Id} ({task.Topic}/{task.Subtype})",
+                ScheduleView schedule => $"schedule {schedule.Name}",
+                _ => "-",
+            };
             AuditLog.Write(_audit, caller?.Name ?? "unauthenticated", $"cluster-client {operation}", target, AuditLog.OutcomeOf(status), status);
         }
     }
