@@ -6,7 +6,10 @@ using Stackl.Tasks.Security;
 namespace Stackl.Tasks.Schedules;
 
 /// <summary>The front door of schedules: validates and writes them, reads, lists, pauses, resumes, triggers and deletes them.</summary>
-/// <remarks>Managing schedules needs the grant to see every task (operator, admin); writing one also needs the grant to submit its task.</remarks>
+/// <remarks>
+/// Reading schedules needs the grant to see every task (reader, operator, admin); writing, pausing, resuming, triggering or deleting
+/// one also needs the grant to submit its task.
+/// </remarks>
 public sealed partial class ScheduleService(IGrainFactory grains, TaskService tasks, IScheduleIndex index)
 {
     /// <summary>Parses a cron expression with seconds (6 fields) or without (5 fields).</summary>
@@ -106,32 +109,46 @@ public sealed partial class ScheduleService(IGrainFactory grains, TaskService ta
     /// <summary>Deletes a schedule; false when there was none.</summary>
     /// <param name="name">Its name.</param>
     /// <param name="caller">Who asks.</param>
-    public Task<bool> DeleteAsync(string name, StacklPrincipal caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.DemandAllTasks("manage schedules");
-        return IsName(name) ? Grain(name).DeleteAsync() : Task.FromResult(false);
-    }
+    public async Task<bool> DeleteAsync(string name, StacklPrincipal caller) =>
+        await DemandManageAsync(name, caller) && await Grain(name).DeleteAsync();
 
     /// <summary>Pauses or resumes a schedule; null when there is none.</summary>
     /// <param name="name">Its name.</param>
     /// <param name="enabled">True to resume.</param>
     /// <param name="caller">Who asks.</param>
-    public Task<ScheduleView?> SetEnabledAsync(string name, bool enabled, StacklPrincipal caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.DemandAllTasks("manage schedules");
-        return IsName(name) ? Grain(name).SetEnabledAsync(enabled) : Task.FromResult<ScheduleView?>(null);
-    }
+    public async Task<ScheduleView?> SetEnabledAsync(string name, bool enabled, StacklPrincipal caller) =>
+        await DemandManageAsync(name, caller) ? await Grain(name).SetEnabledAsync(enabled) : null;
 
     /// <summary>Starts a run of a schedule now; null when there is none.</summary>
     /// <param name="name">Its name.</param>
     /// <param name="caller">Who asks.</param>
-    public Task<TaskView?> TriggerAsync(string name, StacklPrincipal caller)
+    public async Task<TaskView?> TriggerAsync(string name, StacklPrincipal caller) =>
+        await DemandManageAsync(name, caller) ? await Grain(name).TriggerAsync() : null;
+
+    /// <summary>
+    /// Throws unless <paramref name="caller"/> sees every task and may submit the schedule's task (a reader may read schedules, not
+    /// change or run them); false when there is no such schedule.
+    /// </summary>
+    private async Task<bool> DemandManageAsync(string name, StacklPrincipal caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.DemandAllTasks("manage schedules");
-        return IsName(name) ? Grain(name).TriggerAsync() : Task.FromResult<TaskView?>(null);
+        if (!IsName(name) || await Grain(name).GetAsync() is not { } schedule)
+        {
+            return false;
+        }
+
+        try
+        {
+            tasks.ValidateFor(schedule.Task with { Source = null }, caller);
+        }
+        catch (TaskValidationException)
+        {
+            // Its handler is gone (or its task no longer validates): only an administrator may still change it.
+            caller.DemandAdmin();
+        }
+
+        return true;
     }
 
     private IScheduleGrain Grain(string name) =>

@@ -132,6 +132,35 @@ public sealed class AuthorizationTests(SecuredSilo silo) : IClassFixture<Secured
     }
 
     [Fact]
+    public async Task Schedules_AReaderMayLookButNotChangeOrRun_AnOperatorMay()
+    {
+        var name = $"roles-{Guid.NewGuid():N}";
+        using (var put = await silo.SendAsync("admin", HttpMethod.Put, $"/api/schedules/{name}", """{"cron": "0 0 1 1 *", "task": {"topic": "demo", "subtype": "echo"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        using (var read = await silo.SendAsync("reader", HttpMethod.Get, $"/api/schedules/{name}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "pause"), (HttpMethod.Post, "resume"), (HttpMethod.Post, "trigger"), (HttpMethod.Delete, "") })
+        {
+            using var refused = await silo.SendAsync("reader", method, $"/api/schedules/{name}{(path.Length > 0 ? "/" + path : "")}", method == HttpMethod.Post ? "{}" : null);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"reader {method} {path} answered {(int)refused.StatusCode}");
+        }
+
+        using (var pause = await silo.SendAsync("operator", HttpMethod.Post, $"/api/schedules/{name}/pause", "{}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
+        }
+
+        using var delete = await silo.SendAsync("operator", HttpMethod.Delete, $"/api/schedules/{name}");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+    }
+
+    [Fact]
     public async Task Transaction_ReachingOutsideTheWriteGrants_Answers403NamingTheKeyAndStoresNothing()
     {
         var inside = $"deploy/app-{Guid.NewGuid():N}";
