@@ -1487,6 +1487,8 @@
     const formSlot = h('div', {});
     // Bumped by every change made here, so a listing that was already on its way does not bring back what it changed.
     let generation = 0;
+    // Listing needs Tasks = All; changing a schedule is for roles that may also submit tasks (a reader sees every task, and only looks).
+    const manage = may.allTasks() && may.submit();
 
     function toggleForm() {
       if (formSlot.firstChild) formSlot.replaceChildren();
@@ -1498,7 +1500,7 @@
         h('div', {},
           h('h1', { text: 'Schedules' }),
           h('p', { class: 'explain', text: 'A schedule submits its task at every due time of its cron expression, once per due time even across silos and restarts. Overlap says what a due run does while the previous one is unfinished; catch-up, which missed runs start after downtime or a pause.' })),
-        may.allTasks() ? h('button', { class: 'primary', id: 'open-schedule-form', onclick: toggleForm }, 'New schedule') : null),
+        manage ? h('button', { class: 'primary', id: 'open-schedule-form', onclick: toggleForm }, 'New schedule') : null),
       formSlot,
       h('section', { class: 'panel' }, body, note),
     ]);
@@ -1560,7 +1562,7 @@
         h('td', { class: 'mono', text: schedule.name }),
         cells.cron, cells.task, cells.overlap, cells.catchUp, cells.state, cells.next, cells.last, cells.runs, cells.skipped,
         h('td', { class: 'schedule-actions' },
-          h('div', { class: 'toolbar' },
+          !manage ? null : h('div', { class: 'toolbar' },
             entry.toggle,
             button('trigger', 'Run now', { title: 'Start a run now, outside the cron' }),
             button('delete', 'Delete', { class: 'danger', title: 'Delete this schedule; runs already started go on' })),
@@ -1602,7 +1604,7 @@
       if (rows.size === 0) {
         body.replaceChildren(h('div', { class: 'empty', id: 'schedules-empty' },
           h('strong', { text: 'No schedules yet.' }),
-          h('div', { text: 'A schedule submits a task at every due time of a cron expression. Create one with New schedule above, or from a shell:' }),
+          h('div', { text: `A schedule submits a task at every due time of a cron expression. ${manage ? 'Create one with New schedule above, or' : 'An operator creates one'} from a shell:` }),
           h('pre', { class: 'json', id: 'schedule-curl', style: 'text-align:left;margin-top:10px', text: scheduleCurl() })));
         return;
       }
