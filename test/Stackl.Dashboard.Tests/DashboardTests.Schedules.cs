@@ -32,6 +32,7 @@ public sealed partial class DashboardTests
         var first = await RunsAsync(row, "the schedule's first run is counted", runs => runs >= 1);
         await RunsAsync(row, $"the runs count grows past {first}", runs => runs > first);
         await Expect(row.Locator(".last-cell .last-task a")).ToHaveTextAsync(TaskId());
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "schedules.png"), FullPage = true });
 
         await row.Locator("button[data-action='pause']").ClickAsync();
         await Expect(row.Locator(".state-cell")).ToHaveTextAsync("paused");

@@ -1487,8 +1487,9 @@
     const formSlot = h('div', {});
     // Bumped by every change made here, so a listing that was already on its way does not bring back what it changed.
     let generation = 0;
-    // Listing needs Tasks = All; changing a schedule is for roles that may also submit tasks (a reader sees every task, and only looks).
+    // Listing needs Tasks = All; changing a schedule also needs the grant to submit its task (a reader sees every task, and only looks).
     const manage = may.allTasks() && may.submit();
+    const mayManage = (schedule) => manage && grantMatches(grants().submit, `${schedule.task.topic}/${schedule.task.subtype}`);
 
     function toggleForm() {
       if (formSlot.firstChild) formSlot.replaceChildren();
@@ -1558,15 +1559,14 @@
       const entry = { schedule, cells, triggered: h('span', { class: 'triggered small' }) };
       const button = (action, label, extra = {}) => h('button', { dataset: { action }, onclick: (event) => act(entry.schedule, event.currentTarget.dataset.action, event.currentTarget), ...extra }, label);
       entry.toggle = button('pause', 'Pause');
+      entry.controls = h('div', { class: 'toolbar' },
+        entry.toggle,
+        button('trigger', 'Run now', { title: 'Start a run now, outside the cron' }),
+        button('delete', 'Delete', { class: 'danger', title: 'Delete this schedule; runs already started go on' }));
       entry.tr = h('tr', { dataset: { schedule: schedule.name } },
-        h('td', { class: 'mono', text: schedule.name }),
+        h('td', { class: 'mono nowrap', text: schedule.name }),
         cells.cron, cells.task, cells.overlap, cells.catchUp, cells.state, cells.next, cells.last, cells.runs, cells.skipped,
-        h('td', { class: 'schedule-actions' },
-          !manage ? null : h('div', { class: 'toolbar' },
-            entry.toggle,
-            button('trigger', 'Run now', { title: 'Start a run now, outside the cron' }),
-            button('delete', 'Delete', { class: 'danger', title: 'Delete this schedule; runs already started go on' })),
-          entry.triggered));
+        h('td', { class: 'schedule-actions' }, entry.controls, entry.triggered));
       rows.set(schedule.name, entry);
       fill(entry);
       return entry.tr;
@@ -1588,6 +1588,7 @@
         : h('span', { class: 'muted', text: 'never' }));
       cells.runs.textContent = fmtNumber(schedule.runs);
       cells.skipped.textContent = fmtNumber(schedule.skipped);
+      entry.controls.hidden = !mayManage(schedule);
       entry.toggle.dataset.action = schedule.enabled ? 'pause' : 'resume';
       entry.toggle.textContent = schedule.enabled ? 'Pause' : 'Resume';
       entry.toggle.title = schedule.enabled ? 'No run starts until it is resumed' : 'Runs start again; missed ones are made up for as its catch-up says';
