@@ -46,6 +46,11 @@ public sealed class DashboardSignInTests(BrowserFixture browser) : IAsyncLifetim
         var taskId = await RunAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":30000}}""", wait: false);
         await RunAsync("""{"topic":"document","subtype":"put","payload":{"key":"env/prod","value":{"replicas":2}}}""");
         await RunAsync("""{"topic":"document","subtype":"put","payload":{"key":"env/prod","value":{"replicas":3}}}""");
+        using (var schedule = await _admin.PutAsync(new Uri("/api/schedules/hourly", UriKind.Relative), new StringContent("""{"cron":"0 0 * * * *","task":{"topic":"demo","subtype":"echo","payload":{}}}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, schedule.StatusCode);
+        }
+
         var readerKey = await CreateKeyAsync("alice", "reader");
 
         await _page.GotoAsync(_silo.Dashboard("#/tasks"));
@@ -76,6 +81,10 @@ public sealed class DashboardSignInTests(BrowserFixture browser) : IAsyncLifetim
         await Expect(_page.GetByText("Write a new value")).ToBeHiddenAsync();
         await _page.GotoAsync(_silo.Dashboard("#/documents"));
         await Expect(_page.GetByText("Write a document")).ToBeHiddenAsync();
+        await _page.GotoAsync(_silo.Dashboard("#/schedules"));
+        await Expect(_page.Locator("#schedule-table tr[data-schedule='hourly'] .state-cell")).ToHaveTextAsync("enabled");
+        await Expect(_page.Locator("#schedule-table button:visible")).ToHaveCountAsync(0);
+        await Expect(_page.Locator("#open-schedule-form")).ToHaveCountAsync(0);
 
         // The page is only a convenience: the session itself is refused what the role may not do, token or not.
         var refused = await _page.EvaluateAsync<int[]>("""
@@ -85,10 +94,14 @@ public sealed class DashboardSignInTests(BrowserFixture browser) : IAsyncLifetim
               const submit = await fetch('/api/tasks', { method: 'POST', headers, body: JSON.stringify({ topic: 'demo', subtype: 'echo', payload: {} }) });
               const cancel = await fetch('/api/tasks/TASK/cancel', { method: 'POST', headers });
               const put = await fetch('/api/documents/env/prod', { method: 'PUT', headers, body: '{"replicas":0}' });
-              return [submit.status, cancel.status, put.status];
+              const schedule = await fetch('/api/schedules/nightly', { method: 'PUT', headers, body: JSON.stringify({ cron: '* * * * *', task: { topic: 'demo', subtype: 'echo', payload: {} } }) });
+              const pause = await fetch('/api/schedules/hourly/pause', { method: 'POST', headers });
+              const trigger = await fetch('/api/schedules/hourly/trigger', { method: 'POST', headers });
+              const del = await fetch('/api/schedules/hourly', { method: 'DELETE', headers });
+              return [submit.status, cancel.status, put.status, schedule.status, pause.status, trigger.status, del.status];
             }
             """.Replace("TASK", taskId, StringComparison.Ordinal));
-        Assert.Equal([403, 403, 403], refused);
+        Assert.Equal([403, 403, 403, 403, 403, 403, 403], refused);
 
         using var document = await _admin.GetAsync(new Uri("/api/documents/env/prod", UriKind.Relative));
         Assert.Contains("\"replicas\":3", await document.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -47,6 +47,8 @@ public sealed partial class DashboardTests(BrowserFixture browser) : IAsyncLifet
         await Expect(_page.Locator(".empty")).ToContainTextAsync("No document is locked right now.");
         await OpenAsync("#/reminders");
         await Expect(_page.Locator(".empty")).ToContainTextAsync("No reminder is scheduled.");
+        await OpenAsync("#/schedules");
+        await Expect(_page.Locator(".empty")).ToContainTextAsync("No schedules yet.");
         await OpenAsync("#/failures");
         await Expect(_page.Locator(".empty").First).ToContainTextAsync("no rollback has ever failed");
         await Expect(_page.Locator(".empty").Last).ToContainTextAsync("No failed, timed-out or cancelled tasks.");

@@ -126,6 +126,17 @@ public sealed record StacklPrincipal(string Name, string Role, RoleGrants Grants
         }
     }
 
+    /// <summary>Throws unless the principal may submit tasks of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The handler, <c>topic/subtype</c>.</param>
+    /// <param name="what">What was asked for, e.g. "manage the schedule 'nightly', which submits demo/echo tasks".</param>
+    public void DemandSubmit(string kind, string what)
+    {
+        if (!RoleGrants.Matches(Grants.Submit, kind))
+        {
+            throw Denied(what, "Submit");
+        }
+    }
+
     /// <summary>Throws unless the principal administers keys.</summary>
     public void DemandAdmin()
     {

@@ -1411,6 +1411,248 @@
     return { unmount: life.end };
   }
 
+  // ---------------------------------------------------------------- schedules
+
+  const SCHEDULE_SAMPLE = { topic: 'demo', subtype: 'echo', payload: { hello: 'from a schedule' } };
+
+  function scheduleCurl() {
+    const auth = shared.session && shared.session.required ? "  -H 'Authorization: Bearer stk_…' \\\n" : '';
+    return `curl -X PUT '${location.origin}/api/schedules/every-5-minutes' \\\n${auth}  -H 'Content-Type: application/json' \\\n  -d '{"cron": "0 */5 * * * *", "timeZone": "UTC", "task": ${JSON.stringify(SCHEDULE_SAMPLE)}}'`;
+  }
+
+  /** A time as "in 3 s" over its local date and time; a dash when there is none. */
+  function whenCell(iso) {
+    if (!iso) return h('span', { class: 'muted', text: '—' });
+    return h('span', { class: 'when-cell' },
+      h('span', { class: 'nowrap relative', dataset: { at: iso }, text: fmtRelative(iso) }),
+      h('span', { class: 'small muted nowrap absolute', text: fmtDateTime(iso) }));
+  }
+
+  function scheduleForm(onDone) {
+    const name = h('input', { id: 'schedule-name', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,99}', placeholder: 'e.g. nightly-report', size: 24 });
+    const cron = h('input', { id: 'schedule-cron', required: true, value: '0 */5 * * * *', size: 18, class: 'mono' });
+    const timeZone = h('input', { id: 'schedule-timezone', placeholder: 'UTC', size: 16 });
+    const overlap = h('select', { id: 'schedule-overlap' }, ['skip', 'queue', 'allow'].map((value) => h('option', { value }, value)));
+    const catchUp = h('select', { id: 'schedule-catchup' }, ['last', 'none', 'all'].map((value) => h('option', { value }, value)));
+    const task = h('textarea', { id: 'schedule-task', spellcheck: 'false' });
+    task.value = pretty(SCHEDULE_SAMPLE);
+    const form = h('form', {
+      class: 'panel',
+      id: 'schedule-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        let spec;
+        try {
+          spec = JSON.parse(task.value);
+        } catch (error) {
+          toast(`The task is not valid JSON: ${error.message}`, { bad: true });
+          return;
+        }
+        const body = { cron: cron.value.trim(), task: spec, overlap: overlap.value, catchUp: catchUp.value };
+        if (timeZone.value.trim()) body.timeZone = timeZone.value.trim();
+        const button = form.querySelector('button[type=submit]');
+        button.disabled = true;
+        try {
+          const schedule = await api(`/api/schedules/${encodeURIComponent(name.value.trim())}`, { method: 'PUT', json: body });
+          toast(`Saved schedule ${schedule.name}: next run ${fmtRelative(schedule.nextDue)}.`);
+          onDone(schedule);
+        } catch (error) {
+          reportError(error);
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    h('h2', { text: 'Create or replace a schedule' }),
+    h('p', { class: 'explain', text: 'The cron has 6 fields (seconds first) or 5. Each due time submits the task once; saving under an existing name replaces that schedule.' }),
+    h('div', { class: 'form-row' },
+      h('label', {}, 'Name', name),
+      h('label', {}, 'Cron', cron),
+      h('label', {}, 'Time zone (IANA)', timeZone),
+      h('label', { style: 'flex:0 1 110px' }, 'Overlap', overlap),
+      h('label', { style: 'flex:0 1 110px' }, 'Catch-up', catchUp)),
+    h('label', { style: 'margin-top:8px' }, 'Task (JSON: topic, subtype, payload, documents?, timeout?)', task),
+    h('div', { class: 'toolbar', style: 'margin-top:8px' },
+      h('button', { type: 'submit', class: 'primary', id: 'schedule-save' }, 'Save schedule'),
+      h('button', { type: 'button', onclick: () => onDone(null) }, 'Close')));
+    return form;
+  }
+
+  function schedulesView(root) {
+    const life = lifetime();
+    const rows = new Map();
+    const tbody = h('tbody', {});
+    const body = h('div', {}, h('p', { class: 'muted', text: 'Loading…' }));
+    const note = h('p', { class: 'muted small', hidden: true });
+    const formSlot = h('div', {});
+    // Bumped by every change made here, so a listing that was already on its way does not bring back what it changed.
+    let generation = 0;
+    // Listing needs Tasks = All; changing a schedule also needs the grant to submit its task (a reader sees every task, and only looks).
+    const manage = may.allTasks() && may.submit();
+    const mayManage = (schedule) => manage && grantMatches(grants().submit, `${schedule.task.topic}/${schedule.task.subtype}`);
+
+    function toggleForm() {
+      if (formSlot.firstChild) formSlot.replaceChildren();
+      else formSlot.replaceChildren(scheduleForm((saved) => { formSlot.replaceChildren(); if (saved) changed(); }));
+    }
+
+    append(root, [
+      h('div', { class: 'page-head' },
+        h('div', {},
+          h('h1', { text: 'Schedules' }),
+          h('p', { class: 'explain', text: 'A schedule submits its task at every due time of its cron expression, once per due time even across silos and restarts. Overlap says what a due run does while the previous one is unfinished; catch-up, which missed runs start after downtime or a pause.' })),
+        manage ? h('button', { class: 'primary', id: 'open-schedule-form', onclick: toggleForm }, 'New schedule') : null),
+      formSlot,
+      h('section', { class: 'panel' }, body, note),
+    ]);
+
+    if (!may.allTasks()) {
+      body.replaceChildren(emptyState('Schedules need the grant to see every task.', 'Listing and managing schedules is for operators and administrators (Tasks = All); ask one to show them to you.'));
+      return { unmount: life.end };
+    }
+
+    function changed() {
+      generation++;
+      load();
+    }
+
+    async function act(schedule, action, button) {
+      const name = schedule.name;
+      if (action === 'delete' && !confirm(`Delete the schedule ${name}? No further run starts; runs already started go on.`)) return;
+      button.disabled = true;
+      try {
+        const path = `/api/schedules/${encodeURIComponent(name)}`;
+        if (action === 'delete') {
+          await api(path, { method: 'DELETE' });
+          rows.get(name)?.tr.remove();
+          rows.delete(name);
+          toast(`Deleted the schedule ${name}.`);
+          renderTable();
+        } else if (action === 'trigger') {
+          const task = await api(`${path}/trigger`, { method: 'POST' });
+          const row = rows.get(name);
+          if (row) row.triggered.replaceChildren('started ', taskLink(task.id));
+          toast(`Started a run of ${name} now as task ${task.id}.`, { href: `#/tasks/${task.id}`, linkText: 'Follow it' });
+        } else {
+          update(await api(`${path}/${action}`, { method: 'POST' }));
+        }
+      } catch (error) {
+        reportError(error);
+      } finally {
+        button.disabled = false;
+        changed();
+      }
+    }
+
+    function row(schedule) {
+      const cells = {
+        cron: h('td', {}),
+        task: h('td', {}),
+        overlap: h('td', {}),
+        catchUp: h('td', {}),
+        state: h('td', { class: 'state-cell' }),
+        next: h('td', { class: 'next-cell' }),
+        last: h('td', { class: 'last-cell' }),
+        runs: h('td', { class: 'num runs-cell' }),
+        skipped: h('td', { class: 'num skipped-cell' }),
+      };
+      const entry = { schedule, cells, triggered: h('span', { class: 'triggered small' }) };
+      const button = (action, label, extra = {}) => h('button', { dataset: { action }, onclick: (event) => act(entry.schedule, event.currentTarget.dataset.action, event.currentTarget), ...extra }, label);
+      entry.toggle = button('pause', 'Pause');
+      entry.controls = h('div', { class: 'toolbar' },
+        entry.toggle,
+        button('trigger', 'Run now', { title: 'Start a run now, outside the cron' }),
+        button('delete', 'Delete', { class: 'danger', title: 'Delete this schedule; runs already started go on' }));
+      entry.tr = h('tr', { dataset: { schedule: schedule.name } },
+        h('td', { class: 'mono nowrap', text: schedule.name }),
+        cells.cron, cells.task, cells.overlap, cells.catchUp, cells.state, cells.next, cells.last, cells.runs, cells.skipped,
+        h('td', { class: 'schedule-actions' }, entry.controls, entry.triggered));
+      rows.set(schedule.name, entry);
+      fill(entry);
+      return entry.tr;
+    }
+
+    function fill(entry) {
+      const { schedule, cells } = entry;
+      cells.cron.replaceChildren(h('span', { class: 'mono nowrap', text: schedule.cron }), h('div', { class: 'small muted', text: schedule.timeZone }));
+      cells.task.replaceChildren(h('span', { class: 'mono', title: pretty(schedule.task.payload), text: `${schedule.task.topic}/${schedule.task.subtype}` }));
+      cells.overlap.textContent = String(schedule.overlap).toLowerCase();
+      cells.catchUp.textContent = String(schedule.catchUp).toLowerCase();
+      cells.state.replaceChildren(schedule.enabled
+        ? h('span', { class: 'badge s-Completed', text: 'enabled' })
+        : h('span', { class: 'badge s-Cancelled', text: 'paused' }));
+      cells.next.replaceChildren(whenCell(schedule.nextDue));
+      cells.last.replaceChildren();
+      append(cells.last, schedule.lastDue || schedule.lastTaskId
+        ? [whenCell(schedule.lastDue), schedule.lastTaskId ? h('div', { class: 'last-task' }, taskLink(schedule.lastTaskId)) : null]
+        : h('span', { class: 'muted', text: 'never' }));
+      cells.runs.textContent = fmtNumber(schedule.runs);
+      cells.skipped.textContent = fmtNumber(schedule.skipped);
+      entry.controls.hidden = !mayManage(schedule);
+      entry.toggle.dataset.action = schedule.enabled ? 'pause' : 'resume';
+      entry.toggle.textContent = schedule.enabled ? 'Pause' : 'Resume';
+      entry.toggle.title = schedule.enabled ? 'No run starts until it is resumed' : 'Runs start again; missed ones are made up for as its catch-up says';
+    }
+
+    function update(schedule) {
+      const entry = rows.get(schedule.name);
+      if (!entry) return;
+      entry.schedule = schedule;
+      fill(entry);
+    }
+
+    function renderTable() {
+      if (rows.size === 0) {
+        body.replaceChildren(h('div', { class: 'empty', id: 'schedules-empty' },
+          h('strong', { text: 'No schedules yet.' }),
+          h('div', { text: `A schedule submits a task at every due time of a cron expression. ${manage ? 'Create one with New schedule above, or' : 'An operator creates one'} from a shell:` }),
+          h('pre', { class: 'json', id: 'schedule-curl', style: 'text-align:left;margin-top:10px', text: scheduleCurl() })));
+        return;
+      }
+      if (!body.contains(tbody)) {
+        body.replaceChildren(h('table', { id: 'schedule-table' },
+          h('thead', {}, h('tr', {}, ['Name', 'Cron', 'Task', 'Overlap', 'Catch-up', 'State', 'Next run', 'Last run', 'Runs', 'Skipped', ''].map((text) => h('th', { text, class: text === 'Runs' || text === 'Skipped' ? 'num' : null })))),
+          tbody));
+      }
+    }
+
+    async function load() {
+      const seen = generation;
+      try {
+        const page = await api('/api/schedules?limit=200');
+        if (!life.alive || seen !== generation) return;
+        const names = new Set(page.items.map((schedule) => schedule.name));
+        for (const [name, entry] of rows) {
+          if (!names.has(name)) {
+            entry.tr.remove();
+            rows.delete(name);
+          }
+        }
+        // Listed by name: rows are appended in that order, and a new one goes before the first name after it.
+        for (const schedule of page.items) {
+          if (rows.has(schedule.name)) update(schedule);
+          else {
+            const after = [...rows.keys()].filter((name) => name > schedule.name).sort()[0];
+            const tr = row(schedule);
+            if (after) tbody.insertBefore(tr, rows.get(after).tr);
+            else tbody.append(tr);
+          }
+        }
+        note.hidden = !page.next;
+        note.textContent = page.next ? 'The first 200 schedules by name are shown; GET /api/schedules?after=… lists the rest.' : '';
+        renderTable();
+      } catch (error) {
+        body.replaceChildren(h('div', { class: 'error-box', text: `Schedules could not be listed: ${error.message}` }));
+        rows.clear();
+        tbody.replaceChildren();
+      }
+    }
+
+    load();
+    life.every(2000, load);
+    return { unmount: life.end };
+  }
+
   function failureTable(tasks, id) {
     return h('table', { id },
       h('thead', {}, h('tr', {}, h('th', { text: 'Task' }), h('th', { text: 'Handler' }), h('th', { text: 'Status' }), h('th', { text: 'Error' }), h('th', { text: 'Finished' }))),
@@ -1500,6 +1742,7 @@
       documents: () => (detail ? documentView(view, detail) : documentsView(view, params)),
       locks: () => locksView(view),
       reminders: () => remindersView(view),
+      schedules: () => schedulesView(view),
       failures: () => failuresView(view),
     };
     const make = views[section];
