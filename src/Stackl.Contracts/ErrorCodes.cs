@@ -92,4 +92,7 @@ public static class ErrorCodes
 
     /// <summary>A schedule's definition is invalid (cron, time zone, overlap, catch-up or name); nothing was stored.</summary>
     public const string InvalidSchedule = "invalid_schedule";
+
+    /// <summary>A chain rule is invalid (its trigger or its follow-up task); nothing was stored.</summary>
+    public const string InvalidChain = "invalid_chain";
 }

@@ -27,6 +27,7 @@ builder.Configuration.GetSection(SiloSettings.ClusterSectionName).Bind(siloSetti
 siloSettings.Validate();
 builder.Services.Configure<TaskOptions>(builder.Configuration.GetSection(TaskOptions.SectionName));
 builder.Services.Configure<Stackl.Tasks.Schedules.ScheduleOptions>(builder.Configuration.GetSection(Stackl.Tasks.Schedules.ScheduleOptions.SectionName));
+builder.Services.Configure<Stackl.Tasks.Chains.ChainOptions>(builder.Configuration.GetSection(Stackl.Tasks.Chains.ChainOptions.SectionName));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = siloSettings.ShutdownTimeout);
 builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).Validate(o =>
 {
@@ -117,6 +118,7 @@ app.MapSiloEndpoints();
 app.MapTaskApi();
 app.MapDocumentApi();
 app.MapScheduleApi();
+app.MapChainApi();
 app.MapClusterApi();
 app.MapKeysApi();
 app.MapSessionApi();

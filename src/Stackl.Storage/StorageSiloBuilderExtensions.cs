@@ -66,12 +66,14 @@ public static class StorageSiloBuilderExtensions
         services.RemoveAll<IDocumentIndex>();
         services.RemoveAll<IApiKeyStore>();
         services.RemoveAll<Stackl.Tasks.Schedules.IScheduleIndex>();
+        services.RemoveAll<Stackl.Tasks.Chains.IChainIndex>();
         services.AddSingleton(createEngine);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, StorageStartup>());
         services.AddSingleton<ITaskIndex>(sp => new RelationalTaskIndex(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IDocumentIndex>(sp => new RelationalDocumentIndex(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IApiKeyStore>(sp => new RelationalApiKeyStore(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<Stackl.Tasks.Schedules.IScheduleIndex>(sp => new Schedules.RelationalScheduleIndex(sp.GetRequiredService<StorageEngine>()));
+        services.AddSingleton<Stackl.Tasks.Chains.IChainIndex>(sp => new Schedules.RelationalChainIndex(sp.GetRequiredService<StorageEngine>()));
         AddStorage(services, DefaultStorageName, engine => new RelationalGrainStateStore(engine));
         AddStorage(services, TaskStorageNames.Tasks, engine => new RelationalTaskStateStore(engine));
         AddStorage(services, TaskStorageNames.Documents, engine => new RelationalDocumentStateStore(engine));

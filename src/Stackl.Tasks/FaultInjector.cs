@@ -36,6 +36,9 @@ public enum FaultPoint
     /// <summary>One revert action ran and is stored; older ones have not run yet.</summary>
     BetweenReverts,
 
+    /// <summary>A task's chain rules started their follow-ups; its final status is not stored yet.</summary>
+    AfterChains,
+
     /// <summary>A flow's subflow reverted its completed steps to run again; that it runs again is not stored yet.</summary>
     BeforeSubflowRetry,
 }

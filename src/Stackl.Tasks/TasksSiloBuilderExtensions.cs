@@ -69,6 +69,10 @@ public static class TasksSiloBuilderExtensions
         services.TryAddSingleton<TaskService>();
         services.AddOptions<Schedules.ScheduleOptions>();
         services.TryAddSingleton<Schedules.ScheduleService>();
+        services.AddOptions<Chains.ChainOptions>();
+        services.TryAddSingleton<Chains.ChainRules>();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<Chains.ChainRules>());
+        services.TryAddSingleton<Chains.ChainService>();
         services.AddOptions<StacklAuthOptions>().Validate(o =>
         {
             o.Validate();

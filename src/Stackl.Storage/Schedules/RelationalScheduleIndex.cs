@@ -1,22 +1,38 @@
 using System.Text.Json;
 using Stackl.Contracts;
 using Stackl.Tasks;
+using Stackl.Tasks.Chains;
 using Stackl.Tasks.Schedules;
 
 namespace Stackl.Storage.Schedules;
 
-/// <summary>Schedule listings from the grain state table (schedule grains keep their state there), by name, served by its primary key.</summary>
-internal sealed class RelationalScheduleIndex(StorageEngine engine) : IScheduleIndex
+/// <summary>States of one grain type read from the grain state table, by key, served by its primary key (grain type first).</summary>
+internal static class GrainStateListing
 {
     private const string ListSql =
-        "SELECT grain_key, payload FROM stackl_grain_state WHERE grain_type = 'schedule' AND state_name = 'schedule' AND payload IS NOT NULL AND grain_key > @after ORDER BY grain_key LIMIT @limit";
+        "SELECT grain_key, payload FROM stackl_grain_state WHERE grain_type = @t AND state_name = @n AND payload IS NOT NULL AND grain_key > @after ORDER BY grain_key LIMIT @limit";
 
-    public async Task<IReadOnlyList<ScheduleView>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<TView>> ListAsync<TState, TView>(StorageEngine engine, string grainType, string? after, int limit, Func<string, TState, TView> view, CancellationToken cancellationToken)
+        where TState : class
     {
         var rows = await engine.QueryAsync(
-            SqlStatement.Of(ListSql, ("after", after ?? ""), ("limit", limit)),
-            reader => (Name: reader.GetString(0), State: (byte[])reader.GetValue(1)),
+            SqlStatement.Of(ListSql, ("t", grainType), ("n", grainType), ("after", after ?? ""), ("limit", limit)),
+            reader => (Key: reader.GetString(0), State: (byte[])reader.GetValue(1)),
             cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(row => (JsonSerializer.Deserialize<ScheduleState>(row.State, GrainJson.Options) ?? throw new InvalidDataException($"Schedule {row.Name} has a null state.")).ToView(row.Name))];
+        return [.. rows.Select(row => view(row.Key, JsonSerializer.Deserialize<TState>(row.State, GrainJson.Options) ?? throw new InvalidDataException($"{grainType} {row.Key} has a null state.")))];
     }
+}
+
+/// <summary>Schedule listings: schedule grains keep their state in the grain state table.</summary>
+internal sealed class RelationalScheduleIndex(StorageEngine engine) : IScheduleIndex
+{
+    public Task<IReadOnlyList<ScheduleView>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default) =>
+        GrainStateListing.ListAsync<ScheduleState, ScheduleView>(engine, "schedule", after, limit, (name, state) => state.ToView(name), cancellationToken);
+}
+
+/// <summary>Chain rules: chain rule grains keep their state in the grain state table.</summary>
+internal sealed class RelationalChainIndex(StorageEngine engine) : IChainIndex
+{
+    public Task<IReadOnlyList<ChainRuleView>> ListAsync(int limit, CancellationToken cancellationToken = default) =>
+        GrainStateListing.ListAsync<ChainRuleState, ChainRuleView>(engine, "chain", null, limit, (name, state) => state.ToView(name), cancellationToken);
 }

@@ -68,5 +68,10 @@ internal sealed class TaskEnvironment(
 
     public IServiceProvider Services => services;
 
+    /// <summary>The chain rules this silo fires (resolved at first use: they start tasks through the task service).</summary>
+    public Chains.ChainRules Chains => _chains ??= Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Chains.ChainRules>(services);
+
+    private Chains.ChainRules? _chains;
+
     public ILogger Logger { get; } = loggerFactory.CreateLogger("Stackl.Tasks");
 }

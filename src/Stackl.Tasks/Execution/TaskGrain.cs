@@ -536,6 +536,10 @@ internal sealed class TaskGrain(
 
     private async Task BecomeFinalAsync(TaskStatus status, TaskError? error)
     {
+        // Follow-ups start before the final status is stored: a crash in between leaves the task unfinished, its recovery fires again,
+        // and each follow-up's idempotency key makes that the same task, so a rule fires exactly once per finished task.
+        await environment.Chains.FireAsync(GrainKey, Current.Submission!, status, status == TaskStatus.Completed ? Current.Result : null);
+        environment.Faults.Hit(FaultPoint.AfterChains, GrainKey);
         Current.Status = status;
         Current.Error = error;
         Current.Completed = TimeProvider.GetUtcNow();
