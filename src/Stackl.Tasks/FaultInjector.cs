@@ -36,6 +36,9 @@ public enum FaultPoint
     /// <summary>One revert action ran and is stored; older ones have not run yet.</summary>
     BetweenReverts,
 
+    /// <summary>A finishing task matched a chain rule; its follow-up is not started yet.</summary>
+    BeforeChains,
+
     /// <summary>A task's chain rules started their follow-ups; its final status is not stored yet.</summary>
     AfterChains,
 

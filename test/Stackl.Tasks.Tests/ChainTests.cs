@@ -61,6 +61,22 @@ public abstract class ChainTests(IEngineUnderTest engine) : TaskTestBase(engine)
         Assert.Equal(id, followUp.Payload.GetProperty("parent").GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task FollowUpSubmitFails_AfterAOnePhaseCommit_TheTaskStillCompletes_AndFiresWhenDrivenAgain()
+    {
+        await Chains.PutAsync("after-put", new ChainRuleSpec(new ChainTrigger("document", "put"), Spec("demo", "echo", "{}")), Caller);
+        Faults.Arm(FaultPoint.BeforeChains, _ => throw new TimeoutException("the follow-up's submit timed out"));
+
+        var put = await RunAsync(Spec("document", "put", """{"key":"chain/committed","value":{"v":1}}"""));
+
+        // The document committed alone (one phase) before the follow-up failed: the task must not roll back, it completes.
+        AssertStatus(TaskStatus.Completed, put);
+        Assert.Equal("""{"v":1}""", await ValueAsync("chain/committed"));
+        var followUp = Assert.Single(await FollowUpsAsync("after-put", 1));
+        Assert.Equal(put.Id, followUp.Payload.GetProperty("parent").GetProperty("id").GetString());
+        await NoLocksAsync();
+    }
+
     [Theory]
     [InlineData("""{"topic":"demo","subtype":"echo","idempotencyKey":"k"}""", null, "then.idempotencyKey must be left out")]
     [InlineData("""{"topic":"nope","subtype":"echo"}""", null, "then: No handler for topic 'nope'")]

@@ -59,9 +59,9 @@ public sealed class ChainRules(IServiceProvider services, IOptions<ChainOptions>
         _loaded = true;
     }
 
-    /// <summary>Starts the follow-ups of the rules that a task finishing with <paramref name="status"/> fires.</summary>
+    /// <summary>Starts the follow-ups of the rules that a task finishing with <paramref name="status"/> fires; true when a rule matched.</summary>
     /// <exception cref="StorageUnavailableException">A follow-up could not be stored; the task does not become final yet and fires again.</exception>
-    internal async Task FireAsync(string taskId, TaskSubmission submission, TaskStatus status, JsonElement? result)
+    internal async Task<bool> FireAsync(string taskId, TaskSubmission submission, TaskStatus status, JsonElement? result)
     {
         if (!_loaded)
         {
@@ -82,10 +82,7 @@ public sealed class ChainRules(IServiceProvider services, IOptions<ChainOptions>
         }
 
         var rules = _rules;
-        if (rules.Count == 0)
-        {
-            return;
-        }
+        var matched = false;
 
         foreach (var rule in rules)
         {
@@ -95,6 +92,8 @@ public sealed class ChainRules(IServiceProvider services, IOptions<ChainOptions>
                 continue;
             }
 
+            matched = true;
+            services.GetRequiredService<FaultInjector>().Hit(FaultPoint.BeforeChains, taskId);
             var followUp = rule.Then with
             {
                 Payload = WithParent(rule.Then.Payload, Parent(taskId, submission, status, result)),
@@ -112,6 +111,8 @@ public sealed class ChainRules(IServiceProvider services, IOptions<ChainOptions>
                 ChainLog.FollowUpRefused(_logger, refused, rule.Name, taskId);
             }
         }
+
+        return matched;
     }
 
     /// <summary>The <c>parent</c> field a follow-up's payload gets: the finished task, and the chain's correlation id (its first task's id).</summary>

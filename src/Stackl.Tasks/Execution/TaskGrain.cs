@@ -538,8 +538,22 @@ internal sealed class TaskGrain(
     {
         // Follow-ups start before the final status is stored: a crash in between leaves the task unfinished, its recovery fires again,
         // and each follow-up's idempotency key makes that the same task, so a rule fires exactly once per finished task.
-        await environment.Chains.FireAsync(GrainKey, Current.Submission!, status, status == TaskStatus.Completed ? Current.Result : null);
-        environment.Faults.Hit(FaultPoint.AfterChains, GrainKey);
+        bool fired;
+        try
+        {
+            fired = await environment.Chains.FireAsync(GrainKey, Current.Submission!, status, status == TaskStatus.Completed ? Current.Result : null);
+        }
+        catch (Exception failure) when (failure is not (InjectedFaultException or SiloUnavailableException))
+        {
+            // Raised as a crash, never as a failure of the task: whatever committed stays committed, the task's timer or its
+            // recovery drives it here again, and it fires again (the same follow-ups, by their keys) before it becomes final.
+            throw new SiloUnavailableException($"Task {GrainKey} could not start its chain follow-ups ({failure.GetType().Name}: {failure.Message}); it becomes final when it is driven again.");
+        }
+
+        if (fired)
+        {
+            environment.Faults.Hit(FaultPoint.AfterChains, GrainKey);
+        }
         Current.Status = status;
         Current.Error = error;
         Current.Completed = TimeProvider.GetUtcNow();
