@@ -49,7 +49,7 @@ internal static class ScheduleCommands
                     throw new UsageException("Give the task either as --task FILE or as --topic, --subtype, --payload and --timeout, not both.");
                 }
 
-                spec = ReadTask(file);
+                spec = ReadTask(file, "a schedule's task");
             }
             else
             {
@@ -199,7 +199,9 @@ internal static class ScheduleCommands
     }
 
     /// <summary>Reads <c>--task FILE</c>: a task body as <c>POST /api/tasks</c> takes it, without an idempotency key.</summary>
-    private static TaskSpec ReadTask(string path)
+    /// <param name="path">The file, or - for standard input.</param>
+    /// <param name="what">What the task is, for the errors: "a schedule's task".</param>
+    internal static TaskSpec ReadTask(string path, string what)
     {
         var body = CliInput.Json(path == "-" ? "@-" : "@" + path, "task");
         if (body.ValueKind != JsonValueKind.Object)
@@ -209,7 +211,7 @@ internal static class ScheduleCommands
 
         if (body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !s_taskFields.Contains(n, StringComparer.Ordinal)) is { } unknown)
         {
-            throw new UsageException($"{path}: '{unknown}' is not a field of a schedule's task; the fields are {string.Join(", ", s_taskFields)}.");
+            throw new UsageException($"{path}: '{unknown}' is not a field of {what}; the fields are {string.Join(", ", s_taskFields)}.");
         }
 
         string? Text(string field) => body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -231,7 +233,8 @@ internal static class ScheduleCommands
 
     private static Argument<string> NameArgument() => new("name") { Description = "The schedule's name" };
 
-    private static JsonElement EmptyObject()
+    /// <summary>A fresh <c>{}</c>.</summary>
+    internal static JsonElement EmptyObject()
     {
         using var document = JsonDocument.Parse("{}");
         return document.RootElement.Clone();

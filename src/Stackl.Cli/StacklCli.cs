@@ -33,7 +33,7 @@ internal static class StacklCli
     {
         var global = new GlobalOptions();
         var root = new RootCommand($"""
-            stackl: submit, wait for, watch and cancel Stackl tasks; read and write documents and their history; run tasks on a schedule.
+            stackl: submit, wait for, watch and cancel Stackl tasks; read and write documents and their history; run tasks on a schedule or when others finish.
 
             {ExitCodes.Help}
             """)
@@ -49,6 +49,7 @@ internal static class StacklCli
         ClusterCommands.Add(root, run);
         KeyCommands.Add(root, run);
         ScheduleCommands.Add(root, run);
+        ChainCommands.Add(root, run);
         return root;
     }
 }

@@ -7,6 +7,7 @@ namespace Stackl.Client;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SubmitTaskRequest))]
 [JsonSerializable(typeof(PutScheduleRequest))]
+[JsonSerializable(typeof(PutChainRuleRequest))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
@@ -30,6 +31,12 @@ internal sealed record PutScheduleRequest(
     string? Overlap,
     string? CatchUp,
     bool? Enabled);
+
+/// <summary>The body of <c>PUT /api/chains/{name}</c>: the follow-up as <c>POST /api/tasks</c> reads it.</summary>
+internal sealed record PutChainRuleRequest(ChainTriggerRequest When, SubmitTaskRequest Then);
+
+/// <summary>A chain rule's trigger on the wire: the statuses as a list of their names.</summary>
+internal sealed record ChainTriggerRequest(string Topic, string? Subtype, IReadOnlyList<string>? Status);
 
 /// <summary>An <c>application/problem+json</c> answer with the server's <c>code</c> extension.</summary>
 internal sealed record ProblemBody(string? Type, string? Title, int? Status, string? Detail, string? Code, string? TraceId);

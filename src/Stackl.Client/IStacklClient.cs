@@ -3,10 +3,10 @@ using Stackl.Contracts;
 
 namespace Stackl.Client;
 
-/// <summary>A client of one Stackl silo's HTTP API: tasks, documents, history, locks, schedules and the cluster.</summary>
+/// <summary>A client of one Stackl silo's HTTP API: tasks, documents, history, locks, schedules, chain rules and the cluster.</summary>
 /// <remarks>
 /// Errors are exceptions: a refused request throws a <see cref="StacklApiException"/> subclass carrying the server's status,
-/// code and detail; an unknown task, document, version or schedule always throws <see cref="StacklNotFoundException"/> (reads never
+/// code and detail; an unknown task, document, version, schedule or chain rule always throws <see cref="StacklNotFoundException"/> (reads never
 /// return null); an unreachable server throws <see cref="StacklConnectionException"/>. A task that ends Failed, TimedOut,
 /// Cancelled or RollbackFailed is not an error of the call: it is returned, with its <see cref="TaskView.Error"/>.
 /// Waits longer than <see cref="StacklClientOptions.MaxServerWait"/> are made of several bounded server waits.
@@ -167,4 +167,33 @@ public interface IStacklClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="StacklNotFoundException">No schedule has this name.</exception>
     Task<TaskView> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a chain rule: each finished task it matches starts one follow-up task (needs the grant to see every task, and to submit the follow-up).</summary>
+    /// <remarks>
+    /// The follow-up's payload (an object) gets a <c>parent</c> field: the finished task's id, topic, subtype, status and result. Its
+    /// idempotency key is the rule's name and the finished task's id, and its source <c>chain/&lt;name&gt;</c>, so leave
+    /// <see cref="TaskSpec.IdempotencyKey"/> null.
+    /// </remarks>
+    /// <param name="name">1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit.</param>
+    /// <param name="rule">When it fires (a null <see cref="ChainTrigger.Status"/> means Completed) and the follow-up task.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The rule as stored.</returns>
+    /// <exception cref="StacklBadRequestException">422 <c>invalid_chain</c> for a bad name, trigger or follow-up, or the follow-up's own validation code.</exception>
+    Task<ChainRuleView> PutChainRuleAsync(string name, ChainRuleSpec rule, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a chain rule.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No chain rule has this name.</exception>
+    Task<ChainRuleView> GetChainRuleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every chain rule by name.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<IReadOnlyList<ChainRuleView>> ListChainRulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a chain rule; follow-ups already started go on.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="StacklNotFoundException">No chain rule has this name.</exception>
+    Task DeleteChainRuleAsync(string name, CancellationToken cancellationToken = default);
 }

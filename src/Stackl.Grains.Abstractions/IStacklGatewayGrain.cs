@@ -110,4 +110,20 @@ public interface IStacklGatewayGrain : IGrainWithIntegerKey
     /// <summary>Starts a run of a schedule now; answers its task; 404 when there is no such schedule.</summary>
     /// <param name="name">The schedule's name.</param>
     Task<TaskView> TriggerScheduleAsync(string name);
+
+    /// <summary>Creates or replaces a chain rule; 422 <c>invalid_chain</c> (or the follow-up's own code) when it is invalid.</summary>
+    /// <param name="name">The rule's name.</param>
+    /// <param name="rule">The rule.</param>
+    Task<ChainRuleView> PutChainRuleAsync(string name, ChainRuleSpec rule);
+
+    /// <summary>Reads a chain rule; 404 when there is none.</summary>
+    /// <param name="name">The rule's name.</param>
+    Task<ChainRuleView> GetChainRuleAsync(string name);
+
+    /// <summary>Lists every chain rule by name.</summary>
+    Task<ChainRuleView[]> ListChainRulesAsync();
+
+    /// <summary>Deletes a chain rule; 404 when there is none.</summary>
+    /// <param name="name">The rule's name.</param>
+    Task DeleteChainRuleAsync(string name);
 }

@@ -20,7 +20,7 @@ public sealed class StacklCliTests(InProcessSilo silo)
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("Exit codes:", result.Out, StringComparison.Ordinal);
         Assert.Contains("5  the wait ended before the task was final", result.Out, StringComparison.Ordinal);
-        foreach (var command in new[] { "submit", "get", "wait", "cancel", "watch", "tasks", "flow", "docs", "schedules" })
+        foreach (var command in new[] { "submit", "get", "wait", "cancel", "watch", "tasks", "flow", "docs", "schedules", "chains" })
         {
             Assert.Contains($"  {command}", result.Out, StringComparison.Ordinal);
         }

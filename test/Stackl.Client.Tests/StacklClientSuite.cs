@@ -382,6 +382,64 @@ public abstract class StacklClientSuite
         }
     }
 
+    [Fact]
+    public async Task ChainRule_PutGetList_FiresAFollowUp_ThenDeletes()
+    {
+        var name = $"sdk-{Guid.NewGuid():N}";
+        var marker = Guid.NewGuid().ToString("N");
+        var rule = new ChainRuleSpec(
+            new ChainTrigger("demo", "echo", [TaskStatus.Completed]),
+            new TaskSpec("demo", "sleep", TestJson.Parse($$"""{"ms": 1, "marker": "{{marker}}"}"""), Timeout: TimeSpan.FromSeconds(20)));
+
+        var created = await Client.PutChainRuleAsync(name, rule);
+        try
+        {
+            var read = await Client.GetChainRuleAsync(name);
+            var listed = await Client.ListChainRulesAsync();
+            var parent = await Client.SubmitAsync(TestJson.Echo("""{"chained": true}"""), wait: TimeSpan.FromSeconds(30));
+            var followUp = await Eventually.ValueAsync(
+                $"chain rule {name} has started a follow-up of task {parent.Id}",
+                async () => (await Client.ListTasksAsync(topic: "demo", limit: 200)).Items.FirstOrDefault(t => t.Source == $"chain/{name}"),
+                t => t is not null,
+                TimeSpan.FromSeconds(30));
+
+            Assert.Equal((name, "demo", "echo", "demo", "sleep"), (created.Name, created.When.Topic, created.When.Subtype, created.Then.Topic, created.Then.Subtype));
+            Assert.Equal([TaskStatus.Completed], read.When.Status);
+            Assert.Equal(marker, read.Then.Payload.GetProperty("marker").GetString());
+            Assert.Equal((TimeSpan?)TimeSpan.FromSeconds(20), read.Then.Timeout);
+            Assert.Contains(listed, r => r.Name == name);
+            Assert.Equal(TaskStatus.Completed, parent.Status);
+            Assert.Equal(("demo", "sleep", marker), (followUp!.Topic, followUp.Subtype, followUp.Payload.GetProperty("marker").GetString()));
+            Assert.Equal(parent.Id, followUp.Payload.GetProperty("parent").GetProperty("id").GetString());
+        }
+        finally
+        {
+            await Client.DeleteChainRuleAsync(name);
+        }
+
+        var gone = await Assert.ThrowsAsync<StacklNotFoundException>(() => Client.GetChainRuleAsync(name));
+        Assert.Equal(404, (int)gone.StatusCode);
+        Assert.DoesNotContain(await Client.ListChainRulesAsync(), r => r.Name == name);
+        await Assert.ThrowsAsync<StacklNotFoundException>(() => Client.DeleteChainRuleAsync(name));
+    }
+
+    [Fact]
+    public async Task ChainRule_Invalid_Throws422InvalidChain_AndStoresNothing()
+    {
+        var name = $"bad-{Guid.NewGuid():N}";
+
+        var refused = await Assert.ThrowsAsync<StacklBadRequestException>(() => Client.PutChainRuleAsync(name,
+            new ChainRuleSpec(new ChainTrigger("demo", "echo", [TaskStatus.Running]), TestJson.Echo("{}"))));
+        var unknownHandler = await Assert.ThrowsAsync<StacklBadRequestException>(() => Client.PutChainRuleAsync(name,
+            new ChainRuleSpec(new ChainTrigger("demo"), new TaskSpec("demo", "nope", TestJson.Parse("{}")))));
+
+        Assert.Equal((422, ErrorCodes.InvalidChain), ((int)refused.StatusCode, refused.Code));
+        Assert.Contains("when.status lists Running", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal((422, ErrorCodes.UnknownTopic), ((int)unknownHandler.StatusCode, unknownHandler.Code));
+        Assert.StartsWith("then: ", unknownHandler.Detail, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<StacklNotFoundException>(() => Client.GetChainRuleAsync(name));
+    }
+
     private static async Task<List<ScheduleView>> ListAllAsync(IStacklClient client)
     {
         var all = new List<ScheduleView>();

@@ -26,6 +26,9 @@ internal static class GatewayErrors
     public static StacklGatewayException UnknownSchedule(string name) =>
         new(NotFound, ErrorCodes.NotFound, $"No schedule is named '{name}'; ListSchedulesAsync lists them.");
 
+    public static StacklGatewayException UnknownChainRule(string name) =>
+        new(NotFound, ErrorCodes.NotFound, $"No chain rule is named '{name}'; ListChainRulesAsync lists them.");
+
     /// <summary>A document key as the HTTP API reads it from its URL: a malformed one is a 400 with the validation's code.</summary>
     public static string Key(string? key)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Stackl.Contracts;
 using Stackl.Grains.Abstractions;
+using Stackl.Tasks.Chains;
 using Stackl.Tasks.Queries;
 using Stackl.Tasks.Schedules;
 using Stackl.Tasks.Security;
@@ -23,6 +24,7 @@ namespace Stackl.Tasks.Gateway;
 internal sealed class StacklGatewayGrain(
     TaskService service,
     ScheduleService schedules,
+    ChainService chains,
     ITaskIndex taskIndex,
     IDocumentIndex documentIndex,
     IGrainFactory grains,
@@ -234,6 +236,41 @@ internal sealed class StacklGatewayGrain(
     public Task<TaskView> TriggerScheduleAsync(string name) => GuardAsync(nameof(TriggerScheduleAsync), async caller =>
         await schedules.TriggerAsync(name, caller) ?? throw GatewayErrors.UnknownSchedule(name));
 
+    /// <inheritdoc />
+    public Task<ChainRuleView> PutChainRuleAsync(string name, ChainRuleSpec rule) => GuardAsync(nameof(PutChainRuleAsync), caller =>
+    {
+        // The shape checks the HTTP API makes while it parses the body (400), before the domain's own (422).
+        if (rule?.When is null || rule.Then is null)
+        {
+            throw GatewayErrors.Invalid($"The {(rule is null ? "chain rule" : rule.When is null ? "rule's trigger (when)" : "rule's follow-up task (then)")} is missing: pass a ChainRuleSpec such as new ChainRuleSpec(new ChainTrigger(\"demo\", \"echo\"), new TaskSpec(\"demo\", \"sleep\", payload)).");
+        }
+
+        if (rule.When.Topic is null)
+        {
+            throw GatewayErrors.Invalid("when.topic must be a string.");
+        }
+
+        if (string.IsNullOrEmpty(rule.Then.Topic) || string.IsNullOrEmpty(rule.Then.Subtype))
+        {
+            throw GatewayErrors.Invalid($"then.{(string.IsNullOrEmpty(rule.Then.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
+        }
+
+        var then = rule.Then.Payload.ValueKind == JsonValueKind.Undefined ? rule.Then with { Payload = s_emptyObject } : rule.Then;
+        return chains.PutAsync(name, rule with { Then = then }, caller);
+    });
+
+    /// <inheritdoc />
+    public Task<ChainRuleView> GetChainRuleAsync(string name) => GuardAsync(nameof(GetChainRuleAsync), async caller =>
+        await chains.GetAsync(name, caller) ?? throw GatewayErrors.UnknownChainRule(name));
+
+    /// <inheritdoc />
+    public Task<ChainRuleView[]> ListChainRulesAsync() => GuardAsync(nameof(ListChainRulesAsync), async caller =>
+        (await chains.ListAsync(caller)).ToArray());
+
+    /// <inheritdoc />
+    public Task DeleteChainRuleAsync(string name) => GuardAsync(nameof(DeleteChainRuleAsync), async caller =>
+        await chains.DeleteAsync(name, caller) ? true : throw GatewayErrors.UnknownChainRule(name));
+
     private async Task<TaskView> SubmitDocumentTaskAsync(StacklPrincipal caller, string subtype, JsonObject payload, TimeSpan wait)
     {
         var spec = new TaskSpec("document", subtype, JsonSerializer.SerializeToElement(payload, TasksJsonContext.Default.JsonNode), Source: caller.IsAuthenticated ? null : Source);
@@ -288,12 +325,14 @@ internal sealed class StacklGatewayGrain(
     private void Audit<T>(string operation, StacklPrincipal? caller, T? result, int status)
     {
         if (operation is nameof(SubmitAsync) or nameof(CancelAsync) or nameof(PutDocumentAsync) or nameof(PatchDocumentAsync) or nameof(DeleteDocumentAsync)
-            or nameof(PutScheduleAsync) or nameof(DeleteScheduleAsync) or nameof(SetScheduleEnabledAsync) or nameof(TriggerScheduleAsync))
+            or nameof(PutScheduleAsync) or nameof(DeleteScheduleAsync) or nameof(SetScheduleEnabledAsync) or nameof(TriggerScheduleAsync)
+            or nameof(PutChainRuleAsync) or nameof(DeleteChainRuleAsync))
         {
             var target = result switch
             {
                 TaskView task => $"task {task.Id} ({task.Topic}/{task.Subtype})",
                 ScheduleView schedule => $"schedule {schedule.Name}",
+                ChainRuleView rule => $"chain rule {rule.Name}",
                 _ => "-",
             };
             AuditLog.Write(_audit, caller?.Name ?? "unauthenticated", $"cluster-client {operation}", target, AuditLog.OutcomeOf(status), status);
