@@ -44,9 +44,6 @@ public sealed class ChainRules(IServiceProvider services, IOptions<ChainOptions>
     private volatile IReadOnlyList<ChainRuleView> _rules = [];
     private volatile bool _loaded;
 
-    /// <summary>The rules as last loaded.</summary>
-    public IReadOnlyList<ChainRuleView> Rules => _rules;
-
     /// <summary>Reloads the rules now (after a rule was written or deleted on this silo).</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Stackl.Contracts;
 using Stackl.Tasks.Execution;
 using Stackl.Tasks.Security;
@@ -8,7 +7,7 @@ namespace Stackl.Tasks.Chains;
 
 /// <summary>The front door of chain rules: validates, writes, reads, lists and deletes them.</summary>
 /// <remarks>Reading rules needs the grant to see every task; writing or deleting one also needs the grant to submit its follow-up.</remarks>
-public sealed partial class ChainService(IGrainFactory grains, TaskService tasks, ChainRules rules, IChainIndex index)
+public sealed class ChainService(IGrainFactory grains, TaskService tasks, ChainRules rules, IChainIndex index)
 {
     /// <summary>Creates or replaces a rule; every silo fires it within <see cref="ChainOptions.RefreshInterval"/>, this one at once.</summary>
     /// <exception cref="TaskValidationException">The name, trigger or follow-up is invalid; nothing was stored.</exception>
@@ -108,12 +107,9 @@ public sealed partial class ChainService(IGrainFactory grains, TaskService tasks
     private IChainRuleGrain Grain(string name) =>
         IsName(name)
             ? grains.GetGrain<IChainRuleGrain>(name)
-            : throw Invalid($"'{name}' is not a chain rule name: 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit.");
+            : throw Invalid($"'{name}' is not a chain rule name: {ResourceNames.Rule}.");
 
     private static TaskValidationException Invalid(string message) => new(ErrorCodes.InvalidChain, message);
 
-    private static bool IsName(string? name) => name is not null && NamePattern().IsMatch(name);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
-    private static partial Regex NamePattern();
+    private static bool IsName(string? name) => ResourceNames.IsValid(name);
 }

@@ -203,13 +203,7 @@ internal sealed class StacklGatewayGrain(
             throw GatewayErrors.Invalid("cron is required: a cron expression such as \"0 */5 * * * *\" (with seconds) or \"*/5 * * * *\".");
         }
 
-        if (string.IsNullOrEmpty(spec.Task.Topic) || string.IsNullOrEmpty(spec.Task.Subtype))
-        {
-            throw GatewayErrors.Invalid($"task.{(string.IsNullOrEmpty(spec.Task.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
-        }
-
-        var task = spec.Task.Payload.ValueKind == JsonValueKind.Undefined ? spec.Task with { Payload = s_emptyObject } : spec.Task;
-        return schedules.PutAsync(name, spec with { Task = task }, caller);
+        return schedules.PutAsync(name, spec with { Task = TaskOf(spec.Task, "task") }, caller);
     });
 
     /// <inheritdoc />
@@ -250,13 +244,7 @@ internal sealed class StacklGatewayGrain(
             throw GatewayErrors.Invalid("when.topic must be a string.");
         }
 
-        if (string.IsNullOrEmpty(rule.Then.Topic) || string.IsNullOrEmpty(rule.Then.Subtype))
-        {
-            throw GatewayErrors.Invalid($"then.{(string.IsNullOrEmpty(rule.Then.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.");
-        }
-
-        var then = rule.Then.Payload.ValueKind == JsonValueKind.Undefined ? rule.Then with { Payload = s_emptyObject } : rule.Then;
-        return chains.PutAsync(name, rule with { Then = then }, caller);
+        return chains.PutAsync(name, rule with { Then = TaskOf(rule.Then, "then") }, caller);
     });
 
     /// <inheritdoc />
@@ -338,4 +326,10 @@ internal sealed class StacklGatewayGrain(
             AuditLog.Write(_audit, caller?.Name ?? "unauthenticated", $"cluster-client {operation}", target, AuditLog.OutcomeOf(status), status);
         }
     }
+
+    // A task inside a schedule or a chain rule, as the HTTP API parses it: topic and subtype required (400), no payload = {}.
+    private static TaskSpec TaskOf(TaskSpec task, string field) =>
+        string.IsNullOrEmpty(task.Topic) || string.IsNullOrEmpty(task.Subtype)
+            ? throw GatewayErrors.Invalid($"{field}.{(string.IsNullOrEmpty(task.Topic) ? "topic" : "subtype")} is required and must be a non-empty string.")
+            : task.Payload.ValueKind == JsonValueKind.Undefined ? task with { Payload = s_emptyObject } : task;
 }

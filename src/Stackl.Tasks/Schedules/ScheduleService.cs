@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Cronos;
 using Stackl.Contracts;
 using Stackl.Tasks.Security;
@@ -10,7 +9,7 @@ namespace Stackl.Tasks.Schedules;
 /// Reading schedules needs the grant to see every task (reader, operator, admin); writing, pausing, resuming, triggering or deleting
 /// one also needs the grant to submit its task.
 /// </remarks>
-public sealed partial class ScheduleService(IGrainFactory grains, TaskService tasks, IScheduleIndex index)
+public sealed class ScheduleService(IGrainFactory grains, TaskService tasks, IScheduleIndex index)
 {
     /// <summary>Parses a cron expression with seconds (6 fields) or without (5 fields).</summary>
     /// <exception cref="TaskValidationException">It is not a cron expression Cronos reads.</exception>
@@ -144,10 +143,7 @@ public sealed partial class ScheduleService(IGrainFactory grains, TaskService ta
     private IScheduleGrain Grain(string name) =>
         IsName(name)
             ? grains.GetGrain<IScheduleGrain>(name)
-            : throw new TaskValidationException(ErrorCodes.InvalidSchedule, $"'{name}' is not a schedule name: 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit.");
+            : throw new TaskValidationException(ErrorCodes.InvalidSchedule, $"'{name}' is not a schedule name: {ResourceNames.Rule}.");
 
-    private static bool IsName(string? name) => name is not null && NamePattern().IsMatch(name);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
-    private static partial Regex NamePattern();
+    private static bool IsName(string? name) => ResourceNames.IsValid(name);
 }
