@@ -217,12 +217,11 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
                     var result = (await handler.ExecuteAsync(context))?.Clone();
                     attempt.Token.ThrowIfCancellationRequested();
                     Faults.Hit(FaultPoint.DuringStep, flow.TaskId);
-                    state.Finished = Time.GetUtcNow();
+                    (state.CompletedOrder, state.Finished) = NextCompletion();
                     state.Result = result;
                     state.Error = null;
                     state.Writes = context.StagedSnapshot();
                     state.Logs.AddRange(log.Snapshot());
-                    state.CompletedOrder = Interlocked.Increment(ref _completed);
                     Note(step, state, $"completed (attempt {state.Attempt})");
                     var completed = state.Copy();
                     completed.Status = StepStatus.Completed;
@@ -417,6 +416,15 @@ internal sealed class FlowRun(FlowPlan plan, TaskContext flow, HandlerRegistry h
             {
                 _provided[name] = state.Result ?? JsonSerializer.SerializeToElement<JsonNode?>(null, TasksJsonContext.Default.JsonNode);
             }
+        }
+    }
+
+    // Side-by-side steps complete at once: the order and the time are taken together, so the later completion has the later time.
+    private (int Order, DateTimeOffset At) NextCompletion()
+    {
+        lock (_provided)
+        {
+            return (++_completed, Time.GetUtcNow());
         }
     }
 
