@@ -229,7 +229,8 @@ public sealed class TaskApiTests : ApiTestBase
     [Fact]
     public async Task Events_StreamTheCurrentStatusThenTransitionsUntilFinal()
     {
-        var task = await Silo.SubmitAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":300}}""", wait: "0s");
+        // Long enough that the stream opens while the task runs, even on a loaded machine (300 ms was not, once).
+        var task = await Silo.SubmitAsync("""{"topic":"demo","subtype":"sleep","payload":{"ms":3000}}""", wait: "0s");
 
         using var response = await Silo.Http.GetAsync(new Uri($"/api/tasks/{task.Id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         var text = await response.Content.ReadAsStringAsync();
